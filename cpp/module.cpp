@@ -1,0 +1,24 @@
+// custinsight._core: the compiled half of the package. It only binds; all logic lives in the
+// header-only core under include/custinsight/, and pandas convenience in python/custinsight/.
+
+#include "pybind11.hpp"
+
+#include "custinsight/parallel.hpp"
+#include "custinsight/version.hpp"
+
+namespace custinsight::bindings {
+void register_rfm(py::module_& m);
+void register_simulate(py::module_& m);
+}  // namespace custinsight::bindings
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "custinsight compiled core (bindings only; use the custinsight package)";
+  m.attr("__version__") = CUSTINSIGHT_VERSION;
+  m.def("set_num_threads", &custinsight::set_num_threads, "n"_a,
+        R"doc(Set the number of threads used by parallel loops (0: all cores).)doc");
+  m.def("num_threads", &custinsight::num_threads,
+        R"doc(The number of threads the next parallel loop will use.)doc");
+
+  custinsight::bindings::register_rfm(m);
+  custinsight::bindings::register_simulate(m);
+}

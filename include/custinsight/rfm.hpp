@@ -1,0 +1,329 @@
+#pragma once
+
+/// @file rfm.hpp
+/// @brief Transaction log -> per-customer recency/frequency/monetary summary, the sufficient
+/// statistics of every buy-till-you-die model, with the same definitions as lifetimes'
+/// `summary_data_from_transaction_data` and `calibration_and_holdout_data`.
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "custinsight/parallel.hpp"
+#include "custinsight/status.hpp"
+
+namespace custinsight {
+
+/// @brief How a timestamp maps to a purchase period:
+/// `period = floor((time + offset) / ticks_per_period)`.
+///
+/// With nanosecond timestamps, `ticks_per_period = 86'400e9` gives days; weeks that start on
+/// Monday (pandas' "W") use `7 * 86'400e9` with an offset of three days, since 1970-01-01 was a
+/// Thursday. With float times already measured in periods, keep the defaults.
+template <class Tick>
+struct PeriodSpec {
+  Tick ticks_per_period = Tick{1};
+  Tick offset = Tick{0};
+  /// Recency and T are reported in periods divided by this (lifetimes' `freq_multiplier`).
+  double freq_multiplier = 1.0;
+};
+
+struct RfmOptions {
+  /// Count the first purchase in frequency and monetary value (lifetimes'
+  /// `include_first_transaction`); the models expect false.
+  bool include_first_transaction = false;
+};
+
+/// @brief One row per customer, sorted by customer id.
+struct RfmSummary {
+  std::vector<std::int64_t> customer_id;
+  Eigen::VectorXd frequency;       ///< repeat purchase periods
+  Eigen::VectorXd recency;         ///< first to last purchase period
+  Eigen::VectorXd T;               ///< first purchase period to the end of observation
+  Eigen::VectorXd monetary_value;  ///< mean spend per repeat period (0 without repeats); empty
+                                   ///< when no amounts were given
+  [[nodiscard]] std::size_t size() const { return customer_id.size(); }
+};
+
+/// @brief A calibration summary with the holdout outcome of each calibration customer.
+struct CalibrationHoldout {
+  RfmSummary calibration;
+  Eigen::VectorXd frequency_holdout;       ///< distinct purchase periods in the holdout
+  Eigen::VectorXd monetary_value_holdout;  ///< mean holdout transaction amount (0 if none);
+                                           ///< empty when no amounts were given
+  double duration_holdout = 0.0;           ///< holdout length in periods / freq_multiplier
+};
+
+namespace detail {
+
+template <class Tick>
+std::int64_t period_of(Tick time, const PeriodSpec<Tick>& spec) {
+  if constexpr (std::is_floating_point_v<Tick>) {
+    return static_cast<std::int64_t>(std::floor((time + spec.offset) / spec.ticks_per_period));
+  } else {
+    const Tick shifted = time + spec.offset;
+    Tick q = shifted / spec.ticks_per_period;
+    if ((shifted % spec.ticks_per_period != 0) && ((shifted < 0) != (spec.ticks_per_period < 0))) --q;
+    return static_cast<std::int64_t>(q);
+  }
+}
+
+/// Customers in ascending id order; `code[i]` is the rank of row i's customer.
+struct Factorized {
+  std::vector<std::int64_t> unique_ids;
+  std::vector<std::int32_t> code;
+};
+
+inline Factorized factorize_sorted(std::span<const std::int64_t> ids) {
+  Factorized out;
+  absl::flat_hash_map<std::int64_t, std::int32_t> first_code;
+  first_code.reserve(std::min<std::size_t>(ids.size(), 1u << 20));
+  out.code.resize(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto [it, inserted] =
+        first_code.try_emplace(ids[i], static_cast<std::int32_t>(out.unique_ids.size()));
+    if (inserted) out.unique_ids.push_back(ids[i]);
+    out.code[i] = it->second;
+  }
+  // Re-rank by id so that the output order matches lifetimes' (sorted by customer).
+  std::vector<std::int32_t> order(out.unique_ids.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](std::int32_t a, std::int32_t b) { return out.unique_ids[a] < out.unique_ids[b]; });
+  std::vector<std::int32_t> rank(order.size());
+  std::vector<std::int64_t> sorted_ids(order.size());
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    rank[order[r]] = static_cast<std::int32_t>(r);
+    sorted_ids[r] = out.unique_ids[order[r]];
+  }
+  for (auto& c : out.code) c = rank[c];
+  out.unique_ids = std::move(sorted_ids);
+  return out;
+}
+
+struct Purchase {
+  std::int64_t period;
+  double amount;
+};
+
+/// Rows grouped by customer (a counting sort: linear in the number of transactions).
+struct GroupedPurchases {
+  std::vector<std::int64_t> offsets;  // customer c owns [offsets[c], offsets[c + 1])
+  std::vector<Purchase> purchases;
+};
+
+inline GroupedPurchases group_by_customer(std::size_t n_customers,
+                                          std::span<const std::int32_t> code,
+                                          std::span<const std::int64_t> period,
+                                          std::span<const double> amount,
+                                          std::span<const std::uint8_t> keep) {
+  GroupedPurchases g;
+  g.offsets.assign(n_customers + 1, 0);
+  for (std::size_t i = 0; i < code.size(); ++i)
+    if (keep.empty() || keep[i]) ++g.offsets[static_cast<std::size_t>(code[i]) + 1];
+  std::partial_sum(g.offsets.begin(), g.offsets.end(), g.offsets.begin());
+  g.purchases.resize(static_cast<std::size_t>(g.offsets.back()));
+  std::vector<std::int64_t> cursor(g.offsets.begin(), g.offsets.end() - 1);
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    if (!keep.empty() && !keep[i]) continue;
+    g.purchases[static_cast<std::size_t>(cursor[static_cast<std::size_t>(code[i])]++)] =
+        Purchase{period[i], amount.empty() ? 0.0 : amount[i]};
+  }
+  return g;
+}
+
+template <class Tick>
+absl::Status validate_log(std::span<const std::int64_t> customer_id, std::span<const Tick> time,
+                          std::span<const double> amount) {
+  CUSTINSIGHT_RETURN_IF_ERROR(check_not_empty("customer_id", customer_id.size()));
+  CUSTINSIGHT_RETURN_IF_ERROR(check_same_length("time", time.size(), "customer_id", customer_id.size()));
+  if (!amount.empty()) {
+    CUSTINSIGHT_RETURN_IF_ERROR(
+        check_same_length("monetary_value", amount.size(), "customer_id", customer_id.size()));
+    CUSTINSIGHT_RETURN_IF_ERROR(check_finite("monetary_value", amount));
+    CUSTINSIGHT_RETURN_IF_ERROR(check_non_negative("monetary_value", amount));
+  }
+  CUSTINSIGHT_RETURN_IF_ERROR(check_finite("time", time));
+  if (customer_id.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+    return absl::InvalidArgumentError("customer_id: more than 2^31 - 1 transactions in one call");
+  }
+  return absl::OkStatus();
+}
+
+template <class Tick>
+absl::Status validate_spec(const PeriodSpec<Tick>& spec) {
+  if (!(spec.ticks_per_period > Tick{0}))
+    return absl::InvalidArgumentError("ticks_per_period must be positive");
+  return check_positive_scalar("freq_multiplier", spec.freq_multiplier);
+}
+
+/// Summarise grouped purchases; customers without purchases in `g` are left at zero.
+inline void summarise_groups(GroupedPurchases& g, std::int64_t end_period, double multiplier,
+                             bool with_amount, const RfmOptions& options, RfmSummary& out) {
+  const auto n = static_cast<std::ptrdiff_t>(g.offsets.size() - 1);
+  out.frequency.setZero(n);
+  out.recency.setZero(n);
+  out.T.setZero(n);
+  if (with_amount) out.monetary_value.setZero(n);
+  parallel_for(n, [&](std::ptrdiff_t c) {
+    auto first = g.purchases.begin() + g.offsets[c];
+    auto last = g.purchases.begin() + g.offsets[c + 1];
+    if (first == last) return;
+    // Within a period amounts are summed in ascending order, as lifetimes' sort then sum does.
+    std::sort(first, last, [](const Purchase& x, const Purchase& y) {
+      return x.period != y.period ? x.period < y.period : x.amount < y.amount;
+    });
+    std::int64_t periods = 0;
+    double repeat_total = 0.0;
+    double first_period_total = 0.0;
+    for (auto it = first; it != last;) {
+      double period_total = 0.0;
+      const std::int64_t p = it->period;
+      for (; it != last && it->period == p; ++it) period_total += it->amount;
+      if (periods == 0) first_period_total = period_total; else repeat_total += period_total;
+      ++periods;
+    }
+    const std::int64_t first_period = first->period;
+    const std::int64_t last_period = (last - 1)->period;
+    const std::int64_t repeats = periods - 1;
+    out.frequency[c] = static_cast<double>(options.include_first_transaction ? periods : repeats);
+    out.recency[c] = static_cast<double>(last_period - first_period) / multiplier;
+    out.T[c] = static_cast<double>(end_period - first_period) / multiplier;
+    if (with_amount) {
+      if (options.include_first_transaction) {
+        out.monetary_value[c] = (repeat_total + first_period_total) / static_cast<double>(periods);
+      } else {
+        out.monetary_value[c] = repeats > 0 ? repeat_total / static_cast<double>(repeats) : 0.0;
+      }
+    }
+  });
+}
+
+}  // namespace detail
+
+/// @brief Summarise a transaction log per customer.
+/// @param customer_id one id per transaction (any order)
+/// @param time transaction times in ticks (see PeriodSpec)
+/// @param amount transaction amounts, or an empty span for no monetary value
+/// @param observation_end end of observation, in ticks; no transaction may fall in a later period
+/// @param spec how ticks map to periods
+/// @return one row per customer sorted by id, or InvalidArgument naming the first bad row
+template <class Tick>
+absl::StatusOr<RfmSummary> rfm_summary(std::span<const std::int64_t> customer_id,
+                                       std::span<const Tick> time, std::span<const double> amount,
+                                       Tick observation_end, const PeriodSpec<Tick>& spec = {},
+                                       const RfmOptions& options = {}) {
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::validate_log(customer_id, time, amount));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::validate_spec(spec));
+  if constexpr (std::is_floating_point_v<Tick>) {
+    if (!std::isfinite(observation_end))
+      return absl::InvalidArgumentError("observation_period_end must be finite");
+  }
+  const std::int64_t end_period = detail::period_of(observation_end, spec);
+  std::vector<std::int64_t> period(time.size());
+  for (std::size_t i = 0; i < time.size(); ++i) {
+    period[i] = detail::period_of(time[i], spec);
+    if (period[i] > end_period) {
+      return detail::invalid_element("time", i, time[i],
+                                     "falls after observation_period_end");
+    }
+  }
+  detail::Factorized f = detail::factorize_sorted(customer_id);
+  detail::GroupedPurchases g =
+      detail::group_by_customer(f.unique_ids.size(), f.code, period, amount, {});
+  RfmSummary out;
+  out.customer_id = std::move(f.unique_ids);
+  detail::summarise_groups(g, end_period, spec.freq_multiplier, !amount.empty(), options, out);
+  return out;
+}
+
+/// @brief Split a log at `calibration_end`: the calibration summary of every customer who bought
+/// by then, and what each of them did in (calibration_end, observation_end].
+template <class Tick>
+absl::StatusOr<CalibrationHoldout> calibration_and_holdout(
+    std::span<const std::int64_t> customer_id, std::span<const Tick> time,
+    std::span<const double> amount, Tick calibration_end, Tick observation_end,
+    const PeriodSpec<Tick>& spec = {}, const RfmOptions& options = {}) {
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::validate_log(customer_id, time, amount));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::validate_spec(spec));
+  if constexpr (std::is_floating_point_v<Tick>) {
+    if (!std::isfinite(calibration_end) || !std::isfinite(observation_end))
+      return absl::InvalidArgumentError("calibration_period_end and observation_period_end must be finite");
+  }
+  if (!(calibration_end < observation_end)) {
+    return absl::InvalidArgumentError(
+        "calibration_period_end must be before observation_period_end");
+  }
+  const std::int64_t cal_period = detail::period_of(calibration_end, spec);
+  const std::int64_t end_period = detail::period_of(observation_end, spec);
+  const std::size_t n = time.size();
+  std::vector<std::int64_t> period(n);
+  std::vector<std::uint8_t> in_calibration(n), in_holdout(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    period[i] = detail::period_of(time[i], spec);
+    if (period[i] > end_period)
+      return detail::invalid_element("time", i, time[i], "falls after observation_period_end");
+    in_calibration[i] = time[i] <= calibration_end;
+    in_holdout[i] = !in_calibration[i] && time[i] <= observation_end;
+  }
+  detail::Factorized f = detail::factorize_sorted(customer_id);
+  const std::size_t n_all = f.unique_ids.size();
+  detail::GroupedPurchases cal = detail::group_by_customer(n_all, f.code, period, amount, in_calibration);
+  detail::GroupedPurchases hold = detail::group_by_customer(n_all, f.code, period, amount, in_holdout);
+
+  RfmSummary all;
+  all.customer_id = f.unique_ids;
+  detail::summarise_groups(cal, cal_period, spec.freq_multiplier, !amount.empty(), options, all);
+
+  // Holdout: distinct periods, and the mean of raw transaction amounts (lifetimes' definition).
+  Eigen::VectorXd freq_hold = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_all));
+  Eigen::VectorXd money_hold = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_all));
+  detail::parallel_for(static_cast<std::ptrdiff_t>(n_all), [&](std::ptrdiff_t c) {
+    auto first = hold.purchases.begin() + hold.offsets[c];
+    auto last = hold.purchases.begin() + hold.offsets[c + 1];
+    if (first == last) return;
+    std::sort(first, last, [](const detail::Purchase& x, const detail::Purchase& y) {
+      return x.period != y.period ? x.period < y.period : x.amount < y.amount;
+    });
+    double total = 0.0;
+    std::int64_t periods = 0;
+    for (auto it = first; it != last; ++it) {
+      total += it->amount;
+      if (it == first || it->period != (it - 1)->period) ++periods;
+    }
+    freq_hold[c] = static_cast<double>(periods);
+    money_hold[c] = total / static_cast<double>(last - first);
+  });
+
+  // Keep only customers seen in the calibration period.
+  std::vector<Eigen::Index> keep;
+  keep.reserve(n_all);
+  for (std::size_t c = 0; c < n_all; ++c)
+    if (cal.offsets[c + 1] > cal.offsets[c]) keep.push_back(static_cast<Eigen::Index>(c));
+  if (keep.empty()) {
+    return absl::InvalidArgumentError("no transaction falls on or before calibration_period_end");
+  }
+  CalibrationHoldout out;
+  out.calibration.customer_id.resize(keep.size());
+  for (std::size_t k = 0; k < keep.size(); ++k)
+    out.calibration.customer_id[k] = all.customer_id[static_cast<std::size_t>(keep[k])];
+  out.calibration.frequency = all.frequency(keep);
+  out.calibration.recency = all.recency(keep);
+  out.calibration.T = all.T(keep);
+  if (!amount.empty()) {
+    out.calibration.monetary_value = all.monetary_value(keep);
+    out.monetary_value_holdout = money_hold(keep);
+  }
+  out.frequency_holdout = freq_hold(keep);
+  out.duration_holdout = static_cast<double>(end_period - cal_period) / spec.freq_multiplier;
+  return out;
+}
+
+}  // namespace custinsight
