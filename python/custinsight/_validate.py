@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["as_float_array", "as_id_array", "as_time_array", "require_columns"]
+__all__ = ["as_float_array", "as_id_array", "as_time_array", "renamed_errors", "require_columns"]
 
 
 def _first_bad(mask: np.ndarray) -> int:
@@ -20,13 +20,13 @@ def as_float_array(name: str, values: Any, *, allow_nan: bool = False) -> np.nda
         raise TypeError(f"{name} must be an array of numbers, not None")
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         raise TypeError(f"{name} is categorical; expected numbers")
-    if isinstance(values, (pd.Series, pd.Index)):
+    if isinstance(values, (pd.Series, pd.Index)) and values.dtype.kind != "O":
         if values.hasnans and not allow_nan:
             raw = values.isna().to_numpy()
             i = _first_bad(raw)
             raise ValueError(f"{name}[{i}] is missing (NA)")
         values = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    arr = np.asarray(values)
+    arr = np.asarray(values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else values)
     if arr.dtype.kind in "biuf":
         arr = np.ascontiguousarray(arr, dtype=np.float64)
     elif arr.dtype.kind == "O":
@@ -47,7 +47,7 @@ def as_float_array(name: str, values: Any, *, allow_nan: bool = False) -> np.nda
         bad = ~np.isfinite(arr)
         if bad.any():
             i = _first_bad(bad)
-            raise ValueError(f"{name}[{i}] = {arr[i]!r}: must be finite")
+            raise ValueError(f"{name}[{i}] = {float(arr[i])!r}: must be finite")
     return arr
 
 
@@ -116,3 +116,23 @@ def require_columns(df: pd.DataFrame, **columns: str | None) -> None:
         if column is not None and column not in df.columns:
             raise ValueError(f"{argument}={column!r} is not a column of the DataFrame "
                              f"(columns: {list(df.columns)})")
+
+
+class renamed_errors:  # noqa: N801 - used as a context manager, reads like a function
+    """Re-raise errors from the core with the caller's column names: the core names its own
+    arguments ("monetary_value[3] = -2: ..."), the DataFrame API names the column ("spend[3]")."""
+
+    def __init__(self, **names: str | None) -> None:
+        self.names = {k: v for k, v in names.items() if v is not None and v != k}
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, tb: Any) -> bool:
+        if isinstance(err, (ValueError, TypeError)) and err.args and isinstance(err.args[0], str):
+            msg = err.args[0]
+            for core_name, column in self.names.items():
+                if msg.startswith(core_name + "[") or msg.startswith(core_name + " "):
+                    err.args = (column + msg[len(core_name):],) + err.args[1:]
+                    break
+        return False

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import as_float_array, as_id_array, as_time_array, require_columns
+from ._validate import as_float_array, as_id_array, as_time_array, renamed_errors, require_columns
 
 __all__ = ["calibration_and_holdout", "rfm_summary", "rfm_summary_arrays"]
 
@@ -131,15 +131,17 @@ def rfm_summary(
     times = transactions[datetime_col]
     if datetime_format is not None:
         times = pd.to_datetime(times, format=datetime_format)
-    out = rfm_summary_arrays(
-        transactions[customer_id_col],
-        times,
-        None if monetary_value_col is None else transactions[monetary_value_col],
-        observation_period_end=observation_period_end,
-        freq=freq,
-        freq_multiplier=freq_multiplier,
-        include_first_transaction=include_first_transaction,
-    )
+    with renamed_errors(customer_id=customer_id_col, time=datetime_col,
+                        monetary_value=monetary_value_col):
+        out = rfm_summary_arrays(
+            transactions[customer_id_col],
+            times,
+            None if monetary_value_col is None else transactions[monetary_value_col],
+            observation_period_end=observation_period_end,
+            freq=freq,
+            freq_multiplier=freq_multiplier,
+            include_first_transaction=include_first_transaction,
+        )
     columns = ["frequency", "recency", "T"] + (["monetary_value"] if monetary_value_col else [])
     return _frame(out, customer_id_col, columns)
 
@@ -175,18 +177,11 @@ def calibration_and_holdout(
     multiplier = _check_multiplier(freq_multiplier)
     if len(ids) == 0:
         raise ValueError(f"{customer_id_col} is empty: no transactions to summarise")
-    if is_datetime:
-        tick, offset = _period_spec(freq)
-        cal = _to_ns("calibration_period_end", calibration_period_end)
-        end = int(times.max()) if observation_period_end is None else _to_ns(
-            "observation_period_end", observation_period_end)
-        out = _core.calibration_and_holdout_ticks(ids, times, amount, cal, end, tick, offset,
-                                                  multiplier, include_first_transaction)
-    else:
-        cal = float(calibration_period_end)
-        end = float(times.max()) if observation_period_end is None else float(observation_period_end)
-        out = _core.calibration_and_holdout_float(ids, times, amount, cal, end, 1.0, 0.0,
-                                                  multiplier, include_first_transaction)
+    with renamed_errors(customer_id=customer_id_col, time=datetime_col,
+                        monetary_value=monetary_value_col):
+        out = _calibration_and_holdout_core(ids, times, is_datetime, amount, calibration_period_end,
+                                            observation_period_end, freq, multiplier,
+                                            include_first_transaction)
     if uniques is not None:
         out["customer_id"] = uniques[out["customer_id"]]
     n = len(out["customer_id"])
@@ -199,3 +194,20 @@ def calibration_and_holdout(
         frame["monetary_value_holdout"] = out["monetary_value_holdout"]
     frame["duration_holdout"] = out["duration_holdout"]
     return frame
+
+
+def _calibration_and_holdout_core(ids: np.ndarray, times: np.ndarray, is_datetime: bool,
+                                  amount: np.ndarray | None, calibration_period_end: Any,
+                                  observation_period_end: Any, freq: str, multiplier: float,
+                                  include_first_transaction: bool) -> dict[str, Any]:
+    if is_datetime:
+        tick, offset = _period_spec(freq)
+        cal = _to_ns("calibration_period_end", calibration_period_end)
+        end = int(times.max()) if observation_period_end is None else _to_ns(
+            "observation_period_end", observation_period_end)
+        return _core.calibration_and_holdout_ticks(ids, times, amount, cal, end, tick, offset,
+                                                   multiplier, include_first_transaction)
+    cal = float(calibration_period_end)
+    end = float(times.max()) if observation_period_end is None else float(observation_period_end)
+    return _core.calibration_and_holdout_float(ids, times, amount, cal, end, 1.0, 0.0, multiplier,
+                                               include_first_transaction)

@@ -157,3 +157,18 @@ TEST(RfmSummary, ReproducesPublishedCdnowSummary) {
   }
   EXPECT_EQ(rows, 2357u);
 }
+
+// Widely spread ids take the hashing path; dense ids the lookup-table path. Same answer.
+TEST(RfmSummary, SparseAndDenseIdsAgree) {
+  SmallLog log;
+  std::vector<std::int64_t> sparse;
+  for (auto id : log.id) sparse.push_back(id * 1'000'000'000'007LL - 5);
+  auto dense = ci::rfm_summary<std::int64_t>(log.id, log.day, log.amount, 12);
+  auto spread = ci::rfm_summary<std::int64_t>(sparse, log.day, log.amount, 12);
+  ASSERT_TRUE(dense.ok() && spread.ok());
+  EXPECT_EQ(spread->customer_id[0], 3 * 1'000'000'000'007LL - 5);
+  EXPECT_EQ(dense->frequency, spread->frequency);
+  EXPECT_EQ(dense->recency, spread->recency);
+  EXPECT_EQ(dense->T, spread->T);
+  EXPECT_EQ(dense->monetary_value, spread->monetary_value);
+}
