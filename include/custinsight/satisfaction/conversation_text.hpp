@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 
 namespace custinsight {
 
@@ -160,7 +161,8 @@ class PhraseSet {
  private:
   [[nodiscard]] std::size_t match_at(const std::vector<std::string_view>& tokens,
                                      std::size_t i) const {
-    auto it = by_first_.find(tokens[i]);
+    // absl may have its own string_view: look up through it so that no string is built.
+    auto it = by_first_.find(absl::string_view(tokens[i].data(), tokens[i].size()));
     if (it == by_first_.end()) return 0;
     for (const auto& phrase : it->second) {
       if (i + phrase.size() > tokens.size()) continue;
