@@ -273,8 +273,7 @@ py::dict conversation_impl(const Array<std::int32_t>& conversation, std::int32_t
                            const std::optional<std::vector<std::string>>& impatience,
                            const std::optional<std::vector<std::string>>& confusion,
                            std::int32_t edge_turns, double delay_scale, double jargon_cap,
-                           double repeat_similarity, const std::vector<double>& weights,
-                           const OptArray<std::int32_t>& agent, std::int32_t n_agents) {
+                           double repeat_similarity, const std::vector<double>& weights) {
   ConversationOptions o;
   if (jargon) o.jargon = *jargon;
   if (condescension) o.condescension = *condescension;
@@ -290,13 +289,10 @@ py::dict conversation_impl(const Array<std::int32_t>& conversation, std::int32_t
   const auto rl = span_of(role);
   const auto tm = span_of(time);
   const auto cp = span_of(compound);
-  const auto ag = span_of(agent);
   absl::StatusOr<ConversationQuality> result;
-  absl::StatusOr<AgentRollup> agents = absl::UnknownError("not computed");
   {
     py::gil_scoped_release release;
     result = conversation_quality(cv, n_conversations, rl, tm, text, cp, o);
-    if (result.ok() && agent) agents = rollup_agents(ag, n_agents, *result);
   }
   ConversationQuality q = value_or_throw(std::move(result));
   py::dict d;
@@ -316,19 +312,61 @@ py::dict conversation_impl(const Array<std::int32_t>& conversation, std::int32_t
   d["confusion"] = column(q.confusion);
   d["repeated_questions"] = column(q.repeated_questions);
   d["quality"] = py::cast(q.quality);
-  if (agent) {
-    AgentRollup a = value_or_throw(std::move(agents));
-    py::dict ad;
-    ad["n_conversations"] = column(a.n_conversations);
-    ad["mean_quality"] = py::cast(std::move(a.mean_quality));
-    ad["mean_delay"] = py::cast(std::move(a.mean_delay));
-    ad["jargon_density"] = py::cast(std::move(a.jargon_density));
-    ad["cues_per_conversation"] = py::cast(std::move(a.cues_per_conversation));
-    ad["confusion_per_conversation"] = py::cast(std::move(a.confusion_per_conversation));
-    ad["mean_sentiment_change"] = py::cast(std::move(a.mean_sentiment_change));
-    ad["negative_end_share"] = py::cast(std::move(a.negative_end_share));
-    d["agents"] = ad;
+  return d;
+}
+
+template <class T>
+std::vector<T> vector_of(const Array<T>& a) {
+  const auto s = span_of(a);
+  return {s.begin(), s.end()};
+}
+
+py::dict rollup_agents_impl(const Array<std::int32_t>& agent, std::int32_t n_agents,
+                            const Array<double>& quality, const Array<double>& mean_delay,
+                            const Array<std::int64_t>& agent_tokens,
+                            const Array<std::int64_t>& jargon_tokens,
+                            const Array<std::int32_t>& condescension,
+                            const Array<std::int32_t>& impatience,
+                            const Array<std::int32_t>& confusion,
+                            const Array<std::int32_t>& repeated_questions,
+                            const Array<double>& sentiment_last,
+                            const Array<double>& sentiment_change) {
+  ConversationQuality q;
+  q.quality = Eigen::Map<const Eigen::VectorXd>(quality.data(), quality.size());
+  q.mean_delay = Eigen::Map<const Eigen::VectorXd>(mean_delay.data(), mean_delay.size());
+  q.sentiment_last = Eigen::Map<const Eigen::VectorXd>(sentiment_last.data(), sentiment_last.size());
+  q.sentiment_change =
+      Eigen::Map<const Eigen::VectorXd>(sentiment_change.data(), sentiment_change.size());
+  q.agent_tokens = vector_of(agent_tokens);
+  q.jargon_tokens = vector_of(jargon_tokens);
+  q.condescension = vector_of(condescension);
+  q.impatience = vector_of(impatience);
+  q.confusion = vector_of(confusion);
+  q.repeated_questions = vector_of(repeated_questions);
+  q.n_turns.assign(q.agent_tokens.size(), 0);
+  const std::size_t n = q.n_turns.size();
+  for (auto size : {static_cast<std::size_t>(q.quality.size()), static_cast<std::size_t>(q.mean_delay.size()),
+                    static_cast<std::size_t>(q.sentiment_last.size()),
+                    static_cast<std::size_t>(q.sentiment_change.size()), q.jargon_tokens.size(),
+                    q.condescension.size(), q.impatience.size(), q.confusion.size(),
+                    q.repeated_questions.size()})
+    if (size != n) throw py::value_error("every per-conversation array must have the same length");
+  const auto ag = span_of(agent);
+  absl::StatusOr<AgentRollup> result;
+  {
+    py::gil_scoped_release release;
+    result = rollup_agents(ag, n_agents, q);
   }
+  AgentRollup a = value_or_throw(std::move(result));
+  py::dict d;
+  d["n_conversations"] = column(a.n_conversations);
+  d["mean_quality"] = py::cast(std::move(a.mean_quality));
+  d["mean_delay"] = py::cast(std::move(a.mean_delay));
+  d["jargon_density"] = py::cast(std::move(a.jargon_density));
+  d["cues_per_conversation"] = py::cast(std::move(a.cues_per_conversation));
+  d["confusion_per_conversation"] = py::cast(std::move(a.confusion_per_conversation));
+  d["mean_sentiment_change"] = py::cast(std::move(a.mean_sentiment_change));
+  d["negative_end_share"] = py::cast(std::move(a.negative_end_share));
   return d;
 }
 
@@ -454,8 +492,11 @@ void register_satisfaction(py::module_& m) {
         "edge_turns"_a = 1, "delay_scale"_a = 120.0, "jargon_cap"_a = 0.15,
         "repeat_similarity"_a = 0.5,
         "weights"_a = std::vector<double>{0.2, 0.2, 0.15, 0.15, 0.15, 0.15},
-        "agent"_a = py::none(), "n_agents"_a = 0,
-        R"doc(Per-conversation cues and quality score, and per-agent roll-ups when agent is given.)doc");
+        R"doc(Per-conversation cues and quality score (see conversation.hpp).)doc");
+  m.def("rollup_agents", &rollup_agents_impl, "agent"_a, "n_agents"_a, "quality"_a,
+        "mean_delay"_a, "agent_tokens"_a, "jargon_tokens"_a, "condescension"_a, "impatience"_a,
+        "confusion"_a, "repeated_questions"_a, "sentiment_last"_a, "sentiment_change"_a,
+        R"doc(Per-agent roll-up of per-conversation results.)doc");
   m.def("satisfaction_alerts", &alerts_impl, "customer"_a, "group"_a, "nps"_a = py::none(),
         "compound"_a = py::none(), "rating_norm"_a = py::none(), "mismatch"_a = py::none(),
         "score"_a, "time"_a, "watch"_a = py::none(), "detractor"_a = true,
