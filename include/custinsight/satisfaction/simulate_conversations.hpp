@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -132,9 +133,14 @@ inline absl::StatusOr<SimulatedConversations> simulate_conversations(
     for (int r = 0; r < rounds; ++r) {
       t += rng.exponential(1.0 / mean_delay);
       std::string reply;
-      if (rng.bernoulli(p_cue)) reply += B::cues[rng.below(B::cues.size())];
-      reply += rng.bernoulli(p_jargon) ? B::jargon[rng.below(B::jargon.size())]
-                                       : B::helpful[rng.below(B::helpful.size())];
+      const bool cue = rng.bernoulli(p_cue);
+      if (cue) reply += B::cues[rng.below(B::cues.size())];
+      std::string sentence(rng.bernoulli(p_jargon) ? B::jargon[rng.below(B::jargon.size())]
+                                                   : B::helpful[rng.below(B::helpful.size())]);
+      // After a cue the sentence goes on mid-line, unless it opens with an acronym or "I".
+      if (cue && sentence.size() > 1 && std::islower(static_cast<unsigned char>(sentence[1])))
+        sentence[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(sentence[0])));
+      reply += sentence;
       turn(0, std::move(reply), nan);
       t += 20.0 + rng.exponential(1.0 / 30.0);
       if (r + 1 == rounds) break;
