@@ -277,7 +277,7 @@ inline absl::StatusOr<AgentRollup> rollup_agents(std::span<const std::int32_t> a
                                                  const ConversationQuality& q) {
   CUSTINSIGHT_RETURN_IF_ERROR(detail::check_groups(agent, n_agents, "conversations", q.n_turns.size()));
   const auto a = static_cast<std::size_t>(n_agents);
-  const auto ai = static_cast<Eigen::Index>(a);
+  const auto agents_size = static_cast<Eigen::Index>(a);
   AgentRollup out;
   out.n_conversations.assign(a, 0);
   std::vector<double> quality(a, 0.0), n_quality(a, 0.0), delay(a, 0.0), n_delay(a, 0.0),
@@ -300,7 +300,7 @@ inline absl::StatusOr<AgentRollup> rollup_agents(std::span<const std::int32_t> a
   auto ratio = [](double x, double y) { return y > 0.0 ? x / y : detail::kNaN; };
   for (auto v : {&out.mean_quality, &out.mean_delay, &out.jargon_density, &out.cues_per_conversation,
                  &out.confusion_per_conversation, &out.mean_sentiment_change, &out.negative_end_share})
-    v->resize(ai);
+    v->resize(agents_size);
   for (std::size_t g = 0; g < a; ++g) {
     const auto j = static_cast<Eigen::Index>(g);
     const double m = static_cast<double>(out.n_conversations[g]);
