@@ -16,12 +16,72 @@ except ImportError as err:  # pragma: no cover - only when the package was not b
     ) from err
 
 from ._core import num_threads, set_num_threads
+from .conversation import (
+    DEFAULT_CONDESCENSION,
+    DEFAULT_CONFUSION,
+    DEFAULT_IMPATIENCE,
+    DEFAULT_JARGON,
+    agent_report,
+    conversation_quality,
+    simulate_conversations,
+)
 from .rfm import calibration_and_holdout, rfm_summary, rfm_summary_arrays
+from .satisfaction import (
+    SCALES,
+    CesResult,
+    CsatResult,
+    NpsResult,
+    ces,
+    ces_by,
+    csat,
+    csat_by,
+    customer_satisfaction,
+    nps,
+    nps_by,
+    satisfaction_scores,
+    segment_report,
+    touchpoint_report,
+)
+from .satisfaction_drivers import (
+    ALERT_RULES,
+    driver_analysis,
+    negative_terms,
+    satisfaction_alerts,
+    touchpoint_matrix,
+    touchpoint_trend,
+)
 from .simulate import TOUCHPOINTS, SimulatedData, simulate
 
 __version__: str = _core.__version__
 
 __all__ = [
+    "ALERT_RULES",
+    "DEFAULT_CONDESCENSION",
+    "DEFAULT_CONFUSION",
+    "DEFAULT_IMPATIENCE",
+    "DEFAULT_JARGON",
+    "SCALES",
+    "CesResult",
+    "CsatResult",
+    "NpsResult",
+    "agent_report",
+    "ces",
+    "ces_by",
+    "conversation_quality",
+    "csat",
+    "csat_by",
+    "customer_satisfaction",
+    "driver_analysis",
+    "negative_terms",
+    "nps",
+    "nps_by",
+    "satisfaction_alerts",
+    "satisfaction_scores",
+    "segment_report",
+    "simulate_conversations",
+    "touchpoint_matrix",
+    "touchpoint_report",
+    "touchpoint_trend",
     "TOUCHPOINTS",
     "SimulatedData",
     "__version__",
