@@ -17,12 +17,15 @@ except ImportError as err:  # pragma: no cover - only when the package was not b
 
 from ._core import num_threads, set_num_threads
 from .rfm import calibration_and_holdout, rfm_summary, rfm_summary_arrays
+from .sentiment import Lexicon, SentimentAnalyzer
 from .simulate import TOUCHPOINTS, SimulatedData, simulate
 
 __version__: str = _core.__version__
 
 __all__ = [
     "TOUCHPOINTS",
+    "Lexicon",
+    "SentimentAnalyzer",
     "SimulatedData",
     "__version__",
     "calibration_and_holdout",

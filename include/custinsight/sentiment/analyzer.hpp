@@ -139,6 +139,7 @@ class SentimentAnalyzer {
       : lexicon_(std::move(lexicon)), options_(options) {
     for (const auto& [cp, _] : lexicon_.emoji()) ascii_emoji_ |= cp < 0x80;
     if (options_.corrected) build_phrases();
+    build_word_table();
   }
 
   [[nodiscard]] const SentimentLexicon& lexicon() const { return lexicon_; }
@@ -167,7 +168,7 @@ class SentimentAnalyzer {
     const std::string_view working = prepare(text, ws);
     tokenize(working, ws);
     if (options_.corrected) merge_phrases(ws);
-    classify(working, ws);
+    classify(ws);
     compute_sentiments(ws);
     if (top) top_contributions(ws, top_k, *top);
     return finish(working, ws.sentiments);
@@ -188,12 +189,25 @@ class SentimentAnalyzer {
   void tokenize(std::string_view text, detail::SentimentWorkspace& ws) const {
     ws.tokens.clear();
     ws.arena.clear();
+    // Lower-case forms are views into the arena, so it must never reallocate: lower-casing grows
+    // UTF-8 by at most 3/2, and merged phrases add at most one byte per token on top.
+    ws.arena.reserve(4 * text.size() + 64);
     detail::split_python_whitespace(text, [&](std::size_t b, std::size_t e) {
       const std::string_view raw = text.substr(b, e - b);
+      // Punctuation is ASCII and uncased, so these flags hold for the kept token too.
+      bool ascii = true, upper = false, lower = false;
+      for (char c : raw) {
+        ascii &= static_cast<unsigned char>(c) < 0x80;
+        upper |= c >= 'A' && c <= 'Z';
+        lower |= c >= 'a' && c <= 'z';
+      }
       std::string_view kept;
       if (!options_.corrected) {
         const std::string_view stripped = detail::strip_ascii_punctuation(raw);
-        kept = detail::unicode::code_points(stripped) <= 2 ? raw : stripped;
+        kept = (stripped.size() <= 2 ||
+                (stripped.size() <= 8 && detail::unicode::code_points(stripped) <= 2))
+                   ? raw
+                   : stripped;
       } else {
         const std::string_view stripped = detail::strip_all_punctuation(raw);
         kept = stripped;
@@ -205,17 +219,26 @@ class SentimentAnalyzer {
       detail::SentimentToken t;
       t.begin = static_cast<std::size_t>(kept.data() - text.data());
       t.size = kept.size();
-      detail::unicode::python_lower(kept, ws.scratch);
-      t.lower_begin = ws.arena.size();
-      t.lower_size = ws.scratch.size();
-      ws.arena += ws.scratch;
+      if (ascii && !upper) {
+        t.lower = kept;
+      } else {
+        const std::size_t start = ws.arena.size();
+        if (ascii) {
+          ws.arena.append(kept);
+          for (std::size_t k = start; k < ws.arena.size(); ++k)
+            if (ws.arena[k] >= 'A' && ws.arena[k] <= 'Z') ws.arena[k] += 'a' - 'A';
+        } else {
+          detail::unicode::python_lower_append(kept, ws.arena);
+        }
+        t.lower = std::string_view(ws.arena).substr(start);
+      }
+      t.all_caps = ascii ? upper && !lower : detail::unicode::python_isupper(kept);
       ws.tokens.push_back(t);
     });
   }
 
   static std::string_view lower_of(const detail::SentimentWorkspace& ws, std::size_t i) {
-    const auto& t = ws.tokens[i];
-    return std::string_view(ws.arena).substr(t.lower_begin, t.lower_size);
+    return ws.tokens[i].lower;
   }
 
   void build_phrases() {
@@ -267,46 +290,63 @@ class SentimentAnalyzer {
       detail::SentimentToken t;
       t.begin = ws.tokens[i].begin;
       t.size = ws.tokens[i + matched - 1].begin + ws.tokens[i + matched - 1].size - t.begin;
-      t.lower_begin = ws.arena.size();
-      t.lower_size = joined.size();
+      const std::size_t start = ws.arena.size();
       ws.arena += joined;
+      t.lower = std::string_view(ws.arena).substr(start);
       merged.push_back(t);
       i += matched;
     }
     ws.tokens.swap(merged);
   }
 
-  void classify(std::string_view text, detail::SentimentWorkspace& ws) const {
+  /// One table answers every per-token question (lexicon, booster, negation, rule word), so
+  /// that classifying a token costs a single hash lookup.
+  void build_word_table() {
+    auto entry = [&](std::string_view w) -> WordInfo& { return words_[std::string(w)]; };
+    for (const auto& [k, v] : lexicon_.entries()) {
+      WordInfo& e = entry(k);
+      e.flags |= detail::kInLexicon;
+      e.lex = v;
+    }
+    for (const auto& [k, v] : idiom_value_) {
+      WordInfo& e = entry(k);
+      if (!(e.flags & detail::kInLexicon)) {
+        e.flags |= detail::kInLexicon;
+        e.lex = v;
+      }
+    }
+    for (const auto& [k, v] : detail::vader::booster_words()) {
+      WordInfo& e = entry(k);
+      e.flags |= detail::kBooster;
+      e.booster = v;
+    }
+    for (const auto& k : detail::vader::negation_words()) entry(k).flags |= detail::kNegation;
+    for (const auto& [k, id] : detail::rule_words())
+      entry(k).flags |= static_cast<std::uint32_t>(id) << 8;
+    if (!options_.corrected)
+      for (const auto& k : detail::idiom_vocabulary()) entry(k).flags |= detail::kIdiomWord;
+  }
+
+  void classify(detail::SentimentWorkspace& ws) const {
     const std::size_t n = ws.tokens.size();
-    ws.flags.assign(n, 0);
-    ws.lex_value.assign(n, 0.0);
-    ws.booster.assign(n, 0.0);
-    const auto& boosters = detail::vader::booster_words();
-    const auto& negations = detail::vader::negation_words();
-    const auto& words = detail::rule_words();
-    const auto& vocabulary = detail::idiom_vocabulary();
+    ws.flags.resize(n);
+    ws.lex_value.resize(n);
+    ws.booster.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       const std::string_view low = lower_of(ws, i);
       std::uint32_t f = 0;
-      if (const double* v = lexicon_.find(low)) {
-        f |= detail::kInLexicon;
-        ws.lex_value[i] = *v;
-      } else if (options_.corrected) {
-        if (auto it = idiom_value_.find(low); it != idiom_value_.end()) {
-          f |= detail::kInLexicon;
-          ws.lex_value[i] = it->second;
-        }
+      double lex = 0.0, booster = 0.0;
+      if (auto it = words_.find(low); it != words_.end()) {
+        f = it->second.flags;
+        lex = it->second.lex;
+        booster = it->second.booster;
       }
-      if (auto it = boosters.find(low); it != boosters.end()) {
-        f |= detail::kBooster;
-        ws.booster[i] = it->second;
-      }
-      if (negations.contains(low) || detail::contains_nt(low)) f |= detail::kNegation;
-      if (auto it = words.find(low); it != words.end()) f |= static_cast<std::uint32_t>(it->second) << 8;
-      if (!options_.corrected && vocabulary.contains(low)) f |= detail::kIdiomWord;
-      const auto& t = ws.tokens[i];
-      if (detail::unicode::python_isupper(text.substr(t.begin, t.size))) f |= detail::kAllCaps;
+      if (!(f & detail::kNegation) && low.size() >= 3 && detail::contains_nt(low))
+        f |= detail::kNegation;
+      if (ws.tokens[i].all_caps) f |= detail::kAllCaps;
       ws.flags[i] = f;
+      ws.lex_value[i] = lex;
+      ws.booster[i] = booster;
     }
   }
 
@@ -501,10 +541,10 @@ class SentimentAnalyzer {
     double sum_s = 0.0;
     for (double s : sentiments) sum_s += s;
     std::size_t ep = 0, qm = 0;
-    for (char c : text) {
-      ep += c == '!';
-      qm += c == '?';
-    }
+    for (std::size_t k = text.find('!'); k != std::string_view::npos; k = text.find('!', k + 1))
+      ++ep;
+    for (std::size_t k = text.find('?'); k != std::string_view::npos; k = text.find('?', k + 1))
+      ++qm;
     const double ep_amplifier = static_cast<double>(std::min<std::size_t>(ep, 4)) * 0.292;
     double qm_amplifier = 0.0;
     if (qm > 1) qm_amplifier = qm <= 3 ? static_cast<double>(qm) * 0.18 : 0.96;
@@ -557,6 +597,12 @@ class SentimentAnalyzer {
   bool ascii_emoji_ = false;
   detail::StringMap<std::size_t> phrase_first_;  // first word -> longest phrase
   detail::StringMap<double> idiom_value_;
+  struct WordInfo {
+    std::uint32_t flags = 0;
+    double lex = 0.0;
+    double booster = 0.0;
+  };
+  detail::StringMap<WordInfo> words_;
 };
 
 }  // namespace custinsight

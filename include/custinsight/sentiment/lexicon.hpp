@@ -18,6 +18,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
+#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
@@ -32,7 +33,9 @@ namespace detail {
 /// without building a string (Debian's Abseil does not treat std::string_view as its own).
 struct StringViewHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return absl::Hash<std::string_view>{}(s); }
+  std::size_t operator()(std::string_view s) const {
+    return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
+  }
 };
 struct StringViewEq {
   using is_transparent = void;

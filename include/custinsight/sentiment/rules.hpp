@@ -89,6 +89,19 @@ inline const absl::flat_hash_map<std::string_view, double>& laden_idioms() {
 /// `floor(x * 1e4 + 0.5) / 1e4` is not (x * 1e4 is itself rounded).
 inline double python_round(double x, int digits) {
   if (!std::isfinite(x)) return x;
+  // Fast path: away from a half-way case, the decimal rounding of x is round(x * 10^d) (the
+  // product's rounding error is far below the margin), and the division by the exact power of
+  // ten rounds that decimal to the nearest double, exactly as reading it back would.
+  if (digits >= 0 && digits <= 15 && std::fabs(x) < 1e6) {
+    static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const double p = kPow10[digits];
+    const double y = x * p;
+    if (std::fabs(y) < 1e9) {
+      const double frac = std::fabs(y - std::trunc(y));
+      if (std::fabs(frac - 0.5) > 1e-6) return std::round(y) / p;
+    }
+  }
   char buf[64];
   const auto res = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed, digits);
   if (res.ec != std::errc()) return x;

@@ -25,8 +25,8 @@ inline bool is_ascii_punctuation(unsigned char c) {
 struct SentimentToken {
   std::size_t begin = 0;  ///< byte offset of the kept token in the working text
   std::size_t size = 0;
-  std::size_t lower_begin = 0;  ///< offset of its lower-case form in the workspace arena
-  std::size_t lower_size = 0;
+  std::string_view lower;  ///< its lower-case form (in the working text or the arena)
+  bool all_caps = false;  ///< `str.isupper()` of the kept token
 };
 
 /// Scratch buffers reused across texts (one per thread).

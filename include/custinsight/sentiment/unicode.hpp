@@ -167,13 +167,14 @@ inline bool is_cased(char32_t cp) { return is_lower(cp) || is_upper(cp) || is_ti
 
 /// `str.lower()`: full lowercase mapping. Beyond utf8proc's simple mapping this means U+0130
 /// (the only unconditional SpecialCasing lowercase that differs) and the Greek final sigma.
-inline void python_lower(std::string_view s, std::string& out) {
-  out.clear();
+/// Appends the lower-case form of `s` to `out`.
+inline void python_lower_append(std::string_view s, std::string& out) {
   if (is_ascii(s)) {
-    out.resize(s.size());
+    const std::size_t base = out.size();
+    out.resize(base + s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
       const char c = s[i];
-      out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+      out[base + i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
     }
     return;
   }
@@ -222,6 +223,11 @@ inline void python_lower(std::string_view s, std::string& out) {
     }
     i += len;
   }
+}
+
+inline void python_lower(std::string_view s, std::string& out) {
+  out.clear();
+  python_lower_append(s, out);
 }
 
 /// Number of code points (Python's `len`) of valid UTF-8.
