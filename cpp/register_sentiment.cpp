@@ -32,10 +32,14 @@ std::string_view utf8_view(PyObject* obj, std::string_view name) {
                        "; expected str");
 }
 
+/// None, a float NaN, or pandas' NA / NaT scalars (recognised by type name, so that the
+/// extension does not import pandas).
 bool is_missing(PyObject* obj) {
   if (obj == Py_None) return true;
   if (PyFloat_Check(obj)) return std::isnan(PyFloat_AS_DOUBLE(obj));
-  return false;
+  if (PyUnicode_Check(obj) || PyBytes_Check(obj)) return false;
+  const std::string_view type = Py_TYPE(obj)->tp_name;
+  return type == "NAType" || type == "NaTType";
 }
 
 py::dict scores_dict(const SentimentScores& s, bool raw) {

@@ -152,7 +152,7 @@ def _is_missing(x: Any) -> bool:
     return isinstance(x, float) and math.isnan(x)
 
 
-def _as_text_list(texts: Any, missing: str) -> tuple[list[Any], pd.Index]:
+def _as_text_list(texts: Any) -> tuple[list[Any], pd.Index]:
     if isinstance(texts, pd.Series):
         index = texts.index
         values = texts.to_numpy(dtype=object)
@@ -171,15 +171,8 @@ def _as_text_list(texts: Any, missing: str) -> tuple[list[Any], pd.Index]:
         raise TypeError(
             f"texts has type {type(texts).__name__}; expected str, list, numpy array or Series"
         )
+    # None, NaN, pd.NA and pd.NaT are recognised by the extension, which raises or scores NaN.
     items = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    if missing == "nan":
-        items = [None if _is_missing(x) else x for x in items]
-    else:
-        for i, x in enumerate(items):
-            if x is pd.NA or x is pd.NaT:
-                raise ValueError(
-                    f"texts[{i}] is missing ({x!r}); pass missing='nan' to score it as NaN"
-                )
     return items, index
 
 
@@ -264,7 +257,7 @@ class SentimentAnalyzer:
             if missing == "nan":
                 return {c: math.nan for c in _SCORE_COLUMNS}
             raise ValueError(f"text is missing ({text!r}); pass missing='nan' to score it as NaN")
-        items, index = _as_text_list(text, missing)
+        items, index = _as_text_list(text)
         out = self._analyzer.score_batch(items, top, missing == "nan", raw)
         prefix = "raw_" if raw else ""
         frame = pd.DataFrame({c: out[prefix + c] for c in _SCORE_COLUMNS}, index=index)
@@ -272,7 +265,7 @@ class SentimentAnalyzer:
             tokens = np.asarray(out["top_token"], dtype=object).reshape(len(items), top)
             contrib = np.asarray(out["top_contribution"]).reshape(len(items), top)
             for k in range(top):
-                frame[f"token_{k + 1}"] = tokens[:, k]
+                frame[f"token_{k + 1}"] = pd.Series(tokens[:, k], index=index, dtype=object)
                 frame[f"token_{k + 1}_contribution"] = contrib[:, k]
         return frame
 
