@@ -112,6 +112,40 @@ inline const StringSet& idiom_vocabulary() {
   return vocabulary;
 }
 
+/// A multi-word special case or booster, split into words.
+struct SplitPhrase {
+  std::vector<std::string_view> words;
+  double value;
+};
+
+inline std::vector<SplitPhrase> split_phrases(
+    const absl::flat_hash_map<std::string_view, double>& table, bool multiword_only) {
+  std::vector<SplitPhrase> out;
+  for (const auto& [key, value] : table) {
+    if (multiword_only && key.find(' ') == std::string_view::npos) continue;
+    SplitPhrase p{{}, value};
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t sp = key.find(' ', start);
+      p.words.push_back(key.substr(start, sp == std::string_view::npos ? sp : sp - start));
+      if (sp == std::string_view::npos) break;
+      start = sp + 1;
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+inline const std::vector<SplitPhrase>& split_special_cases() {
+  static const std::vector<SplitPhrase> phrases = split_phrases(vader::special_cases(), false);
+  return phrases;
+}
+
+inline const std::vector<SplitPhrase>& split_booster_phrases() {
+  static const std::vector<SplitPhrase> phrases = split_phrases(vader::booster_words(), true);
+  return phrases;
+}
+
 inline bool contains_nt(std::string_view s) { return s.find("n't") != std::string_view::npos; }
 
 }  // namespace detail
@@ -192,15 +226,12 @@ class SentimentAnalyzer {
     // Lower-case forms are views into the arena, so it must never reallocate: lower-casing grows
     // UTF-8 by at most 3/2, and merged phrases add at most one byte per token on top.
     ws.arena.reserve(4 * text.size() + 64);
-    detail::split_python_whitespace(text, [&](std::size_t b, std::size_t e) {
+    detail::split_python_whitespace(text, [&](std::size_t b, std::size_t e, std::uint8_t cls) {
       const std::string_view raw = text.substr(b, e - b);
       // Punctuation is ASCII and uncased, so these flags hold for the kept token too.
-      bool ascii = true, upper = false, lower = false;
-      for (char c : raw) {
-        ascii &= static_cast<unsigned char>(c) < 0x80;
-        upper |= c >= 'A' && c <= 'Z';
-        lower |= c >= 'a' && c <= 'z';
-      }
+      const bool ascii = !(cls & detail::kByteHigh);
+      const bool upper = cls & detail::kByteUpper;
+      const bool lower = cls & detail::kByteLower;
       std::string_view kept;
       if (!options_.corrected) {
         const std::string_view stripped = detail::strip_ascii_punctuation(raw);
@@ -437,42 +468,41 @@ class SentimentAnalyzer {
     return v;
   }
 
-  double special_idioms(detail::SentimentWorkspace& ws_mut, double v, std::size_t i) const {
-    const detail::SentimentWorkspace& ws = ws_mut;
+  double special_idioms(const detail::SentimentWorkspace& ws, double v, std::size_t i) const {
     const std::size_t n = ws.tokens.size();
-    // Only sequences made of idiom words can match; skip the string building otherwise.
+    // Only sequences made of idiom words can match; most texts skip everything below.
     bool any = false;
     for (std::size_t j = i - 3; j <= std::min(n - 1, i + 2); ++j) any |= has(ws, j, detail::kIdiomWord);
     if (!any) return v;
-    std::string& key = ws_mut.scratch;
-    auto join = [&](std::initializer_list<std::size_t> idx) -> const std::string& {
-      key.clear();
-      for (std::size_t j : idx) {
-        if (!key.empty()) key.push_back(' ');
-        key += lower_of(ws, j);
-      }
-      return key;
+    using Seq = std::initializer_list<std::size_t>;
+    // Comparing word by word equals comparing VADER's space-joined strings: tokens never
+    // contain whitespace.
+    auto matches = [&](const detail::SplitPhrase& p, Seq idx) {
+      if (p.words.size() != idx.size()) return false;
+      std::size_t k = 0;
+      for (std::size_t j : idx)
+        if (lower_of(ws, j) != p.words[k++]) return false;
+      return true;
     };
-    const auto& cases = detail::vader::special_cases();
-    auto lookup = [&](const std::string& k) -> const double* {
-      auto it = cases.find(k);
-      return it == cases.end() ? nullptr : &it->second;
+    auto lookup = [&](Seq idx) -> const double* {
+      for (const auto& p : detail::split_special_cases())
+        if (matches(p, idx)) return &p.value;
+      return nullptr;
     };
-    for (auto idx : {std::initializer_list<std::size_t>{i - 1, i}, {i - 2, i - 1, i},
-                     {i - 2, i - 1}, {i - 3, i - 2, i - 1}, {i - 3, i - 2}}) {
-      if (const double* c = lookup(join(idx))) {
+    for (Seq idx : {Seq{i - 1, i}, Seq{i - 2, i - 1, i}, Seq{i - 2, i - 1}, Seq{i - 3, i - 2, i - 1},
+                    Seq{i - 3, i - 2}}) {
+      if (const double* c = lookup(idx)) {
         v = *c;
         break;
       }
     }
     if (n - 1 > i)
-      if (const double* c = lookup(join({i, i + 1}))) v = *c;
+      if (const double* c = lookup({i, i + 1})) v = *c;
     if (n - 1 > i + 1)
-      if (const double* c = lookup(join({i, i + 1, i + 2}))) v = *c;
-    const auto& boosters = detail::vader::booster_words();
-    for (auto idx : {std::initializer_list<std::size_t>{i - 3, i - 2, i - 1}, {i - 3, i - 2},
-                     {i - 2, i - 1}}) {
-      if (auto it = boosters.find(join(idx)); it != boosters.end()) v = v + it->second;
+      if (const double* c = lookup({i, i + 1, i + 2})) v = *c;
+    for (Seq idx : {Seq{i - 3, i - 2, i - 1}, Seq{i - 3, i - 2}, Seq{i - 2, i - 1}}) {
+      for (const auto& p : detail::split_booster_phrases())
+        if (matches(p, idx)) v = v + p.value;
     }
     return v;
   }

@@ -4,6 +4,7 @@
 /// @brief VADER's text preparation: the emoji pass, whitespace splitting and punctuation
 /// stripping, with CPython's string semantics; and the corrected mode's variants.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -138,32 +139,64 @@ inline void prepare_text_corrected(std::string_view text, const SentimentLexicon
   }
 }
 
-/// Splits `text` as `str.split()` does and calls `emit(begin, end)` for each token.
+/// Byte classes for the tokenizer's single pass: ASCII whitespace (as CPython's isspace),
+/// ASCII upper and lower case letters, and any byte of a multi-byte UTF-8 sequence.
+enum ByteClass : std::uint8_t { kByteSpace = 1, kByteUpper = 2, kByteLower = 4, kByteHigh = 8 };
+
+inline constexpr std::array<std::uint8_t, 256> kByteClasses = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    std::uint8_t v = 0;
+    if (c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F)) v |= kByteSpace;
+    if (c >= 'A' && c <= 'Z') v |= kByteUpper;
+    if (c >= 'a' && c <= 'z') v |= kByteLower;
+    if (c >= 0x80) v |= kByteHigh;
+    t[static_cast<std::size_t>(c)] = v;
+  }
+  return t;
+}();
+
+/// Splits `text` as `str.split()` does and calls `emit(begin, end, classes)` for each token,
+/// where `classes` is the OR of the ByteClass bits of its bytes.
 template <class Emit>
 void split_python_whitespace(std::string_view text, Emit&& emit) {
   std::size_t i = 0;
-  std::size_t start = std::string_view::npos;
-  while (i < text.size()) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    std::size_t len = 1;
-    bool space;
-    if (b < 0x80) {
-      space = b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
-    } else {
+  const std::size_t n = text.size();
+  while (i < n) {
+    // Skip whitespace.
+    while (i < n) {
+      const std::uint8_t c = kByteClasses[static_cast<unsigned char>(text[i])];
+      if (c & kByteSpace) {
+        ++i;
+        continue;
+      }
+      if (!(c & kByteHigh)) break;
       char32_t cp = 0;
-      len = unicode::decode(text, i, cp);
+      std::size_t len = unicode::decode(text, i, cp);
       if (len == 0) len = 1;
-      space = unicode::is_space(cp);
+      if (!unicode::is_space(cp)) break;
+      i += len;
     }
-    if (space) {
-      if (start != std::string_view::npos) emit(start, i);
-      start = std::string_view::npos;
-    } else if (start == std::string_view::npos) {
-      start = i;
+    if (i >= n) break;
+    const std::size_t start = i;
+    std::uint8_t classes = 0;
+    while (i < n) {
+      const std::uint8_t c = kByteClasses[static_cast<unsigned char>(text[i])];
+      if (c & kByteSpace) break;
+      if (c & kByteHigh) {
+        char32_t cp = 0;
+        std::size_t len = unicode::decode(text, i, cp);
+        if (len == 0) len = 1;
+        if (unicode::is_space(cp)) break;
+        classes |= kByteHigh;
+        i += len;
+        continue;
+      }
+      classes |= c;
+      ++i;
     }
-    i += len;
+    emit(start, i, classes);
   }
-  if (start != std::string_view::npos) emit(start, text.size());
 }
 
 /// `token.strip(string.punctuation)`, as a byte range.
