@@ -10,6 +10,7 @@ benchmarks/results/sentiment.md.
 
 from __future__ import annotations
 
+import os
 import pathlib
 import platform
 import time
@@ -54,7 +55,9 @@ def main() -> None:
     lines = ["# Sentiment: custinsight vs vaderSentiment 3.3.2", "",
              f"Machine: {platform.processor() or platform.machine()}, "
              f"Python {platform.python_version()}, custinsight {custinsight.__version__}. "
-             "Best of several runs, wall-clock.", ""]
+             "Best of several runs, wall-clock. "
+             f"Load average at the start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores "
+             "(other work on a shared machine slows the two-thread run most).", ""]
 
     # Exactness first: the speed comparison is only meaningful if the answers are the same.
     frame = ours.polarity_scores(texts)
