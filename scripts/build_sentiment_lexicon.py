@@ -10,7 +10,7 @@ calibrated:
 
 * general sentiment words of English reviews and feedback, placed in a tier by their usual
   strength ("excellent" above "good" above "fine"; "terrible" below "bad" below "mediocre");
-* adverbs in -ly generated from the adjectives marked ``ADJ:`` (regular spelling rules),
+* adverbs in -ly formed from the adjectives marked ``ADJ:`` (regular spelling rules),
   carrying the adjective's valence; verb forms are listed explicitly;
 * emoticons and chat abbreviations;
 * customer-service language: agents and processes ("rude", "condescending", "jargon",
