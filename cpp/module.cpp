@@ -10,6 +10,7 @@ namespace custinsight::bindings {
 void register_rfm(py::module_& m);
 void register_simulate(py::module_& m);
 void register_satisfaction(py::module_& m);
+void register_sentiment(py::module_& m);
 }  // namespace custinsight::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -23,4 +24,5 @@ PYBIND11_MODULE(_core, m) {
   custinsight::bindings::register_rfm(m);
   custinsight::bindings::register_simulate(m);
   custinsight::bindings::register_satisfaction(m);
+  custinsight::bindings::register_sentiment(m);
 }

@@ -6,6 +6,7 @@
 #include "custinsight/parallel.hpp"
 #include "custinsight/rfm.hpp"
 #include "custinsight/satisfaction/all.hpp"
+#include "custinsight/sentiment.hpp"
 #include "custinsight/simulate.hpp"
 #include "custinsight/status.hpp"
 #include "custinsight/touchpoint.hpp"

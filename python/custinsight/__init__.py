@@ -50,6 +50,7 @@ from .satisfaction_drivers import (
     touchpoint_matrix,
     touchpoint_trend,
 )
+from .sentiment import Lexicon, SentimentAnalyzer
 from .simulate import TOUCHPOINTS, SimulatedData, simulate
 
 __version__: str = _core.__version__
@@ -83,6 +84,8 @@ __all__ = [
     "touchpoint_report",
     "touchpoint_trend",
     "TOUCHPOINTS",
+    "Lexicon",
+    "SentimentAnalyzer",
     "SimulatedData",
     "__version__",
     "calibration_and_holdout",
