@@ -46,6 +46,7 @@ inline bool hyp2f1_series(double A, double B, double C, const double* z, double*
     const double step = (A + dn) * (B + dn) / ((C + dn) * (dn + 1.0));
     coef *= step;
     if (coef == 0.0) return true;  // a numerator parameter hit a non-positive integer
+    if (std::isnan(coef)) return false;
     bool done = std::abs(step) * zmax < 1.0;
     for (int k = 0; k < nz; ++k) {
       power[static_cast<std::size_t>(k)] *= z[k];
@@ -84,7 +85,7 @@ inline OneF hyp2f1_unit(double b, double c, double z) {
     f.Sc += term * hc;
     nz += (dn + 1.0) * term;
     if (term * (dn + 2.0) * (1.0 + hb + hc) <= 1e-17 * f.S * (1.0 - z) * (1.0 - z)) break;
-    if (term == 0.0) break;
+    if (term == 0.0 || std::isnan(term)) break;
   }
   f.Sz = z > 0 ? nz / z : b / c;
   return f;

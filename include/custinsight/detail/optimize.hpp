@@ -2,7 +2,7 @@
 
 /// @file optimize.hpp
 /// @brief Minimisation of a smooth objective in a handful of unconstrained (log-) parameters:
-/// L-BFGS from LBFGSpp (Debian's liblbfgspp-dev) with a strong-Wolfe line search for the global
+/// L-BFGS from LBFGSpp (Debian's liblbfgspp-dev) with a backtracking strong-Wolfe line search for the global
 /// walk, then Newton steps on a Hessian taken by central differences of the analytic gradient.
 ///
 /// Why both: L-BFGS only needs gradients and is robust from a rough start, but its own stopping
@@ -49,6 +49,10 @@ class TrackedObjective {
   explicit TrackedObjective(F& f) : f_(f) {}
   double operator()(const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
     ++evaluations_;
+    if (!x.allFinite()) {
+      grad.setZero();
+      return std::numeric_limits<double>::infinity();
+    }
     double v = f_(x, grad);
     if (!std::isfinite(v) || !grad.allFinite()) {
       v = std::numeric_limits<double>::infinity();
@@ -105,7 +109,9 @@ OptimizeResult minimize(F&& f, Eigen::VectorXd x0, const OptimizeSettings& setti
   param.max_iterations = settings.max_iterations;
   param.max_linesearch = 60;
   param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
-  LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchNocedalWright> solver(param);
+  // Backtracking only ever shrinks a step whose value is not finite; interpolating line
+  // searches would turn an overflowing trial point into NaN.
+  LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchBacktracking> solver(param);
   Eigen::VectorXd x = x0;
   double fx = 0.0;
   try {
