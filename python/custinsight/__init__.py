@@ -16,12 +16,26 @@ except ImportError as err:  # pragma: no cover - only when the package was not b
     ) from err
 
 from ._core import num_threads, set_num_threads
+from .loyalty import (
+    BetaGeoBetaBinomModel,
+    BetaGeoModel,
+    GammaGammaModel,
+    ModifiedBetaGeoModel,
+    ParetoNBDModel,
+    calibration_holdout_table,
+)
 from .rfm import calibration_and_holdout, rfm_summary, rfm_summary_arrays
 from .simulate import TOUCHPOINTS, SimulatedData, simulate
 
 __version__: str = _core.__version__
 
 __all__ = [
+    "BetaGeoBetaBinomModel",
+    "BetaGeoModel",
+    "GammaGammaModel",
+    "ModifiedBetaGeoModel",
+    "ParetoNBDModel",
+    "calibration_holdout_table",
     "TOUCHPOINTS",
     "SimulatedData",
     "__version__",
