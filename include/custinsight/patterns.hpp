@@ -6,6 +6,7 @@
 /// number of distinct histories rather than the number of customers.
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -95,6 +96,7 @@ inline absl::StatusOr<Patterns> compress_rows(std::span<const double> a, std::sp
   absl::flat_hash_map<PatternKey, std::int64_t> index;
   std::vector<double> f, r, t, w;
   const std::size_t n = a.size();
+  index.reserve(std::min<std::size_t>(n, std::size_t{1} << 22));
   for (std::size_t i = 0; i < n; ++i) {
     const double wi = weights.empty() ? 1.0 : weights[i];
     if (wi == 0.0) continue;

@@ -31,6 +31,8 @@ struct BetaGeoFamilyLikelihood {
 
   struct Workspace {
     RisingTables r, b, ab;
+    std::vector<double> log_b_n;  // [n] = log(b + n - 1), n >= 1
+    double log_a = 0, log_alpha = 0;
   };
 
   Workspace prepare(const Eigen::VectorXd& theta, const Patterns& p) const {
@@ -39,6 +41,11 @@ struct BetaGeoFamilyLikelihood {
     ws.r.fill(theta[0], static_cast<std::size_t>(p.max_frequency));
     ws.b.fill(theta[3], max_n);
     ws.ab.fill(theta[2] + theta[3], max_n);
+    ws.log_b_n.assign(max_n + 1, 0.0);
+    for (std::size_t n = 1; n <= max_n; ++n)
+      ws.log_b_n[n] = std::log(theta[3] + static_cast<double>(n) - 1.0);
+    ws.log_a = std::log(theta[2]);
+    ws.log_alpha = std::log(theta[1]);
     return ws;
   }
 
@@ -53,15 +60,17 @@ struct BetaGeoFamilyLikelihood {
     const double A3 = -(r + x) * l_aT;
     double w4 = 0.0, mix = A3, l_atx = 0.0;
     if (n > 0) {
+      // mix = log(e^A3 + e^A4) = A3 + softplus(A4 - A3); w4 = logistic(A4 - A3)
       l_atx = std::log(alpha + tx);
-      const double A4 = std::log(a) - std::log(b + static_cast<double>(n) - 1.0) - (r + x) * l_atx;
-      mix = log_add_exp(A3, A4);
-      w4 = std::exp(A4 - mix);
+      const double d = ws.log_a - ws.log_b_n[n] - (r + x) * (l_atx - l_aT);
+      const double e = std::exp(-std::abs(d));
+      mix = A3 + std::max(d, 0.0) + std::log1p(e);
+      w4 = d > 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
     }
     const double w3 = 1.0 - w4;
-    const double ll = ws.r.log_rising[xi] + r * std::log(alpha) + ws.b.log_rising[n] -
+    const double ll = ws.r.log_rising[xi] + r * ws.log_alpha + ws.b.log_rising[n] -
                       ws.ab.log_rising[n] + mix;
-    g[0] = ws.r.harmonic[xi] + std::log(alpha) - w3 * l_aT - w4 * l_atx;
+    g[0] = ws.r.harmonic[xi] + ws.log_alpha - w3 * l_aT - w4 * l_atx;
     g[1] = r / alpha - (r + x) * (w3 / (alpha + T) + (n > 0 ? w4 / (alpha + tx) : 0.0));
     g[2] = -ws.ab.harmonic[n] + (n > 0 ? w4 / a : 0.0);
     g[3] = ws.b.harmonic[n] - ws.ab.harmonic[n] -
@@ -118,14 +127,12 @@ struct BetaGeoFamilyKernels {
   explicit BetaGeoFamilyKernels(const Eigen::VectorXd& theta)
       : r(theta[0]), alpha(theta[1]), a(theta[2]), b(theta[3]) {}
 
-  /// log of the odds of being dead versus alive at T (minus infinity if never dead)
-  double log_dead_odds(double x, double tx, double T) const {
-    const double n = x + Offset;
-    if (n == 0) return -std::numeric_limits<double>::infinity();
-    return std::log(a / (b + n - 1.0)) + (r + x) * std::log((alpha + T) / (alpha + tx));
-  }
+  /// P(alive at T | history) = 1 / (1 + a / (b + n - 1) ((alpha + T) / (alpha + t_x))^(r+x))
   double probability_alive(double x, double tx, double T) const {
-    return logistic(-log_dead_odds(x, tx, T));
+    const double n = x + Offset;
+    if (n == 0) return 1.0;
+    const double odds = a / (b + n - 1.0) * std::exp((r + x) * std::log((alpha + T) / (alpha + tx)));
+    return 1.0 / (1.0 + odds);
   }
 
   /// E[X(T, T + t_k] | x, t_x, T] for several horizons t_k at once (they share the series).

@@ -33,13 +33,14 @@ inline bool hyp2f1_series(double A, double B, double C, const double* z, double*
                           int max_terms = 200000) {
   constexpr int kMaxZ = 64;
   std::array<double, kMaxZ> power{};
-  double zmax = 0.0;
+  int top = 0;  // the largest z converges last; the others are checked through it
   for (int k = 0; k < nz; ++k) {
     out[k] = 1.0;
     power[static_cast<std::size_t>(k)] = 1.0;
-    zmax = std::max(zmax, z[k]);
+    if (z[k] > z[top]) top = k;
   }
-  if (zmax == 0.0) return true;
+  if (nz == 0 || z[top] == 0.0) return true;
+  const double zmax = z[top];
   double coef = 1.0;
   for (int n = 0; n < max_terms; ++n) {
     const double dn = static_cast<double>(n);
@@ -47,16 +48,14 @@ inline bool hyp2f1_series(double A, double B, double C, const double* z, double*
     coef *= step;
     if (coef == 0.0) return true;  // a numerator parameter hit a non-positive integer
     if (std::isnan(coef)) return false;
-    bool done = std::abs(step) * zmax < 1.0;
     for (int k = 0; k < nz; ++k) {
       power[static_cast<std::size_t>(k)] *= z[k];
-      const double term = coef * power[static_cast<std::size_t>(k)];
-      out[k] += term;
-      // Past the largest term the ratio only falls, so the tail is below term * q / (1 - q).
-      const double q = std::abs(step) * z[k];
-      if (!(std::abs(term) <= 1e-17 * std::abs(out[k]) * std::max(1.0 - q, 1e-3))) done = false;
+      out[k] += coef * power[static_cast<std::size_t>(k)];
     }
-    if (done && n > 2) return true;
+    // Once the term ratio q is below 1 it only falls, so the tail is below term q / (1 - q).
+    const double q = std::abs(step) * zmax;
+    const double term = std::abs(coef * power[static_cast<std::size_t>(top)]);
+    if (q < 1.0 && n > 2 && term * q <= 1e-17 * std::abs(out[top]) * (1.0 - q)) return true;
   }
   return false;
 }

@@ -28,7 +28,7 @@ struct OptimizeSettings {
   /// Converged when the largest gradient component is at most this (the objective is a mean
   /// negative log-likelihood per customer, so this is scale-free).
   double gradient_tolerance = 1e-7;
-  int newton_steps = 6;
+  int newton_steps = 3;
 };
 
 struct OptimizeResult {
@@ -104,7 +104,7 @@ OptimizeResult minimize(F&& f, Eigen::VectorXd x0, const OptimizeSettings& setti
     return out;
   }
   LBFGSpp::LBFGSParam<double> param;
-  param.epsilon = 1e-10;
+  param.epsilon = 1e-9;
   param.epsilon_rel = 0.0;
   param.max_iterations = settings.max_iterations;
   param.max_linesearch = 60;
@@ -127,7 +127,7 @@ OptimizeResult minimize(F&& f, Eigen::VectorXd x0, const OptimizeSettings& setti
   objective(x, grad);
   Eigen::MatrixXd hess = finite_difference_hessian(objective, x);
   for (int step = 0; step < settings.newton_steps; ++step) {
-    if (grad.lpNorm<Eigen::Infinity>() < 1e-12) break;
+    if (grad.lpNorm<Eigen::Infinity>() < 1e-11) break;
     Eigen::LLT<Eigen::MatrixXd> llt(hess);
     if (llt.info() != Eigen::Success) break;
     const Eigen::VectorXd direction = -llt.solve(grad);
