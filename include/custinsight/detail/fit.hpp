@@ -1,0 +1,237 @@
+#pragma once
+
+/// @file fit.hpp
+/// @brief Maximum likelihood for the loyalty models: one driver for every model, in
+/// log-parameter space, on compressed patterns, with lifetimes' L2 penalty convention, standard
+/// errors from the Hessian and clear errors instead of NaN.
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <Eigen/Eigenvalues>
+#include <array>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "custinsight/detail/optimize.hpp"
+#include "custinsight/parallel.hpp"
+#include "custinsight/patterns.hpp"
+#include "custinsight/status.hpp"
+
+namespace custinsight {
+
+/// @brief How to fit a loyalty model.
+struct FitOptions {
+  /// L2 penalty, as lifetimes defines it: the objective is the mean negative log-likelihood
+  /// per customer plus `penalizer_coef * sum(params**2)`, with time-scale parameters (alpha,
+  /// beta) measured after rescaling time so that the longest T is 1. (Pareto/NBD divides by
+  /// the number of rows instead, as lifetimes' ParetoNBDFitter does.)
+  double penalizer_coef = 0.0;
+  /// Starting parameters in natural units; empty for the model's own moment-based start.
+  Eigen::VectorXd initial_params;
+  int max_iterations = 2000;
+  /// Converged when no component of the gradient of the mean objective with respect to the
+  /// log-parameters exceeds this.
+  double gradient_tolerance = 1e-7;
+};
+
+/// @brief What a fit found.
+struct FitResult {
+  Eigen::VectorXd params;           ///< natural units, in the model's parameter order
+  Eigen::VectorXd standard_errors;  ///< from the inverse Hessian at the optimum
+  Eigen::MatrixXd covariance;
+  double log_likelihood = 0.0;  ///< total over customers, unpenalised, in the data's time unit
+  double aic = 0.0, bic = 0.0;
+  double n_customers = 0.0;     ///< sum of weights
+  std::int64_t n_rows = 0, n_patterns = 0;
+  double penalizer_coef = 0.0;
+  int iterations = 0, evaluations = 0;
+  double gradient_norm = 0.0;   ///< largest component at the optimum (log-parameters)
+  bool converged = false;
+  std::string message;
+  // Data summary, kept with saved models.
+  double mean_frequency = 0.0, mean_recency = 0.0, mean_T = 0.0, max_T = 0.0,
+         repeat_share = 0.0;
+};
+
+namespace detail {
+
+/// Mean negative log-likelihood and its gradient in log-parameters, summed in fixed-size
+/// blocks in a fixed order so that one and two threads agree to the last bit.
+template <class Model>
+double mean_objective(const Model& model, const Patterns& p, const Eigen::VectorXd& theta,
+                      double penalty, const Eigen::VectorXd& penalty_scale,
+                      Eigen::VectorXd& grad_log) {
+  constexpr int k = Model::kParams;
+  const auto ws = model.prepare(theta, p);
+  const Eigen::Index n = p.size();
+  constexpr std::ptrdiff_t kBlock = 2048;
+  const std::ptrdiff_t n_blocks = (n + kBlock - 1) / kBlock;
+  std::vector<std::array<double, k + 1>> partial(static_cast<std::size_t>(n_blocks));
+  parallel_chunks(n_blocks, 1, [&](std::ptrdiff_t b, std::ptrdiff_t) {
+    std::array<double, k + 1> acc{};
+    double g[k];
+    const Eigen::Index end = std::min<Eigen::Index>(n, (b + 1) * kBlock);
+    for (Eigen::Index i = b * kBlock; i < end; ++i) {
+      const double w = p.weight[i];
+      acc[0] += w * model.pattern_loglik(ws, theta, p, i, g);
+      for (int j = 0; j < k; ++j) acc[j + 1] += w * g[j];
+    }
+    partial[static_cast<std::size_t>(b)] = acc;
+  });
+  std::array<double, k + 1> total{};
+  for (const auto& a : partial)
+    for (int j = 0; j <= k; ++j) total[j] += a[j];
+  const double W = p.total_weight;
+  double value = -total[0] / W;
+  grad_log.resize(k);
+  for (int j = 0; j < k; ++j) {
+    const double scaled = theta[j] * penalty_scale[j];
+    value += penalty * scaled * scaled;
+    // d/dlog(theta) = theta * d/dtheta
+    grad_log[j] = theta[j] * (-total[j + 1] / W) + 2.0 * penalty * scaled * scaled;
+  }
+  return value;
+}
+
+/// Fit `model` on patterns. The model provides kParams, names(), prepare(theta, patterns),
+/// pattern_loglik(workspace, theta, patterns, i, grad), initial_params(patterns),
+/// check_identifiable(patterns), penalty_scale(patterns) and penalty_divisor(patterns).
+template <class Model>
+absl::StatusOr<FitResult> fit_patterns(const Model& model, const Patterns& p,
+                                       const FitOptions& options) {
+  constexpr int k = Model::kParams;
+  if (!(std::isfinite(options.penalizer_coef) && options.penalizer_coef >= 0.0))
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "penalizer_coef = %.17g: must be finite and non-negative", options.penalizer_coef));
+  CUSTINSIGHT_RETURN_IF_ERROR(model.check_identifiable(p));
+  Eigen::VectorXd start;
+  if (options.initial_params.size() > 0) {
+    if (options.initial_params.size() != k)
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "initial_params has %d values; the model has %d parameters",
+          options.initial_params.size(), k));
+    for (int j = 0; j < k; ++j)
+      CUSTINSIGHT_RETURN_IF_ERROR(check_positive_scalar(
+          absl::StrFormat("initial_params[%d] (%s)", j, Model::kNames[j]),
+          options.initial_params[j]));
+    start = options.initial_params;
+  } else {
+    start = model.initial_params(p);
+  }
+  const Eigen::VectorXd scale = model.penalty_scale(p);
+  const double penalty = options.penalizer_coef / model.penalty_divisor(p);
+  auto objective = [&](const Eigen::VectorXd& phi, Eigen::VectorXd& grad) {
+    const Eigen::VectorXd theta = phi.array().exp().matrix();
+    return mean_objective(model, p, theta, penalty, scale, grad);
+  };
+  OptimizeSettings settings;
+  settings.max_iterations = options.max_iterations;
+  settings.gradient_tolerance = options.gradient_tolerance;
+  OptimizeResult opt = minimize(objective, start.array().log().matrix(), settings);
+
+  FitResult out;
+  out.params = opt.x.array().exp().matrix();
+  out.iterations = opt.iterations;
+  out.evaluations = opt.evaluations;
+  out.gradient_norm = opt.gradient.size() ? opt.gradient.lpNorm<Eigen::Infinity>() : NAN;
+  out.converged = opt.converged;
+  out.message = opt.message;
+  if (!out.params.allFinite() || !std::isfinite(opt.value)) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s: the fit failed (%s); try other initial_params or a penalizer_coef > 0",
+        Model::kModelName, opt.message));
+  }
+  for (int j = 0; j < k; ++j) {
+    if (out.params[j] < 1e-10 || out.params[j] > 1e10)
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "%s: the data cannot identify the model: %s runs off to %.3g; try a penalizer_coef > 0",
+          Model::kModelName, Model::kNames[j], out.params[j]));
+  }
+  if (!opt.converged) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s: the fit did not converge (%s; largest gradient component %.3g after %d iterations); "
+        "try other initial_params or a penalizer_coef > 0",
+        Model::kModelName, opt.message, out.gradient_norm, opt.iterations));
+  }
+  // Covariance of the log-parameters is inv(H) / W for the mean objective; the delta method
+  // turns it into the covariance of the parameters.
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(opt.hessian);
+  const double top = eig.eigenvalues().cwiseAbs().maxCoeff();
+  if (eig.info() != Eigen::Success || !(eig.eigenvalues().minCoeff() > 1e-12 * top)) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s: the data cannot identify the model: the Hessian of the log-likelihood at the "
+        "optimum is singular; try a penalizer_coef > 0",
+        Model::kModelName));
+  }
+  const Eigen::MatrixXd cov_log = eig.eigenvectors() *
+                                  eig.eigenvalues().cwiseInverse().asDiagonal() *
+                                  eig.eigenvectors().transpose() / p.total_weight;
+  out.covariance = out.params.asDiagonal() * cov_log * out.params.asDiagonal();
+  out.standard_errors = out.covariance.diagonal().cwiseSqrt();
+
+  Eigen::VectorXd unused;
+  out.log_likelihood = -mean_objective(model, p, out.params, 0.0, scale, unused) * p.total_weight;
+  out.n_customers = p.total_weight;
+  out.n_rows = p.n_rows;
+  out.n_patterns = p.size();
+  out.penalizer_coef = options.penalizer_coef;
+  out.aic = 2.0 * k - 2.0 * out.log_likelihood;
+  out.bic = k * std::log(p.total_weight) - 2.0 * out.log_likelihood;
+  const double W = p.total_weight;
+  out.mean_frequency = (p.weight * p.frequency).sum() / W;
+  out.mean_recency = (p.weight * p.recency).sum() / W;
+  out.mean_T = (p.weight * p.T).sum() / W;
+  out.max_T = p.T.maxCoeff();
+  out.repeat_share = (p.frequency > 0).select(p.weight, 0.0).sum() / W;
+  return out;
+}
+
+/// Time-scale parameters are penalised after rescaling time so that max T is 1 (lifetimes).
+inline Eigen::VectorXd time_penalty_scale(const Patterns& p, std::initializer_list<int> scaled,
+                                          int k) {
+  Eigen::VectorXd s = Eigen::VectorXd::Ones(k);
+  const double max_T = p.T.maxCoeff();
+  if (max_T > 0)
+    for (int j : scaled) s[j] = 1.0 / max_T;
+  return s;
+}
+
+/// A rough start for (r, alpha) of a Gamma-mixed Poisson from the per-customer rates x / T:
+/// the mean rate is r / alpha and the excess of the variance over the Poisson part is
+/// r / alpha^2.
+inline std::pair<double, double> gamma_poisson_moments(const Patterns& p) {
+  double W = 0, m1 = 0, m2 = 0, inv_T = 0;
+  for (Eigen::Index i = 0; i < p.size(); ++i) {
+    if (!(p.T[i] > 0)) continue;
+    const double rate = p.frequency[i] / p.T[i];
+    W += p.weight[i];
+    m1 += p.weight[i] * rate;
+    m2 += p.weight[i] * rate * rate;
+    inv_T += p.weight[i] / p.T[i];
+  }
+  if (!(W > 0) || !(m1 > 0)) return {1.0, 1.0};
+  m1 /= W;
+  m2 /= W;
+  inv_T /= W;
+  const double excess = m2 - m1 * m1 - m1 * inv_T;
+  double r = excess > 0 ? m1 * m1 / excess : 1.0;
+  r = std::clamp(r, 0.05, 20.0);
+  return {r, r / m1};
+}
+
+inline absl::Status require_repeat_buyers(const Patterns& p, const char* model) {
+  if (!(p.frequency > 0).any())
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s: the data cannot identify the model: no customer has a repeat purchase "
+        "(every frequency is 0)",
+        model));
+  if (!(p.T > 0).any())
+    return absl::FailedPreconditionError(
+        absl::StrFormat("%s: the data cannot identify the model: every T is 0", model));
+  return absl::OkStatus();
+}
+
+}  // namespace detail
+}  // namespace custinsight

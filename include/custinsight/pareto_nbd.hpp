@@ -1,0 +1,247 @@
+#pragma once
+
+/// @file pareto_nbd.hpp
+/// @brief Pareto/NBD (Schmittlein, Morrison & Colombo 1987): while alive, purchases are
+/// Poisson with a Gamma(r, alpha) rate; lifetimes are exponential with a Gamma(s, beta) rate.
+/// The likelihood is evaluated as in Fader, Hardie & Lee's note on the Pareto/NBD, with the
+/// hypergeometric terms in log space (see detail/hyp2f1.hpp).
+
+#include <Eigen/Core>
+#include <array>
+#include <cmath>
+#include <span>
+
+#include "custinsight/detail/beta_geo_family.hpp"
+#include "custinsight/detail/fit.hpp"
+#include "custinsight/detail/hyp2f1.hpp"
+#include "custinsight/detail/model_base.hpp"
+#include "custinsight/detail/special.hpp"
+#include "custinsight/parallel.hpp"
+#include "custinsight/patterns.hpp"
+
+namespace custinsight {
+namespace detail {
+
+struct ParetoNBDLikelihood {
+  static constexpr int kParams = 4;
+  static constexpr std::array<const char*, 4> kNames = {"r", "alpha", "s", "beta"};
+  static constexpr const char* kModelName = "ParetoNBDModel";
+
+  struct Workspace {
+    RisingTables r;
+  };
+  Workspace prepare(const Eigen::VectorXd& theta, const Patterns& p) const {
+    Workspace ws;
+    ws.r.fill(theta[0], static_cast<std::size_t>(p.max_frequency));
+    return ws;
+  }
+
+  double pattern_loglik(const Workspace& ws, const Eigen::VectorXd& theta, const Patterns& p,
+                        Eigen::Index i, double* g) const {
+    const double r = theta[0], alpha = theta[1], s = theta[2], beta = theta[3];
+    const double x = p.frequency[i], tx = p.recency[i], T = p.T[i];
+    const auto xi = static_cast<std::size_t>(x);
+    const double m = r + x;
+    const double l_aT = std::log(alpha + T), l_bT = std::log(beta + T);
+    // alive through T, or dropped out at some tau in (t_x, T]
+    const double lA = -m * l_aT - s * l_bT;
+    const LogWithGradient K = pareto_log_window(m, alpha, s, beta, tx, T);
+    const double lK = std::log(s) + K.value;
+    const double mix = log_add_exp(lA, lK);
+    const double wK = std::isfinite(K.value) ? std::exp(lK - mix) : 0.0;
+    const double wA = 1.0 - wK;
+    g[0] = ws.r.harmonic[xi] + std::log(alpha) - wA * l_aT + wK * K.grad[0];
+    g[1] = r / alpha - wA * m / (alpha + T) + wK * K.grad[1];
+    g[2] = std::log(beta) - wA * l_bT + wK * (1.0 / s + K.grad[2]);
+    g[3] = s / beta - wA * s / (beta + T) + wK * K.grad[3];
+    return ws.r.log_rising[xi] + r * std::log(alpha) + s * std::log(beta) + mix;
+  }
+
+  Eigen::VectorXd initial_params(const Patterns& p) const {
+    auto [r, alpha] = gamma_poisson_moments(p);
+    const double mean_T = (p.weight * p.T).sum() / p.total_weight;
+    Eigen::VectorXd start(4);
+    // Exponential lifetimes with a mean of the order of the observation window.
+    start << r, alpha, 1.0, std::max(mean_T, 1e-3);
+    return start;
+  }
+  absl::Status check_identifiable(const Patterns& p) const {
+    return require_repeat_buyers(p, kModelName);
+  }
+  Eigen::VectorXd penalty_scale(const Patterns& p) const {
+    return time_penalty_scale(p, {1, 3}, 4);
+  }
+  /// lifetimes' ParetoNBDFitter divides the summed log-likelihood by the mean weight.
+  double penalty_divisor(const Patterns& p) const { return static_cast<double>(p.n_rows); }
+};
+
+struct ParetoNBDKernels {
+  double r, alpha, s, beta;
+  explicit ParetoNBDKernels(const Eigen::VectorXd& theta)
+      : r(theta[0]), alpha(theta[1]), s(theta[2]), beta(theta[3]) {}
+
+  /// log of the bracket of the likelihood: P(alive at T) part and dropped-out part
+  std::pair<double, double> log_parts(double x, double tx, double T) const {
+    const double m = r + x;
+    const double lA = -m * std::log(alpha + T) - s * std::log(beta + T);
+    const double lK = std::log(s) + pareto_log_window(m, alpha, s, beta, tx, T).value;
+    return {lA, lK};
+  }
+  double probability_alive(double x, double tx, double T) const {
+    auto [lA, lK] = log_parts(x, tx, T);
+    return logistic(lA - lK);
+  }
+  /// E[X(T, T + t] | history] = P(alive) (r+x)/(alpha+T) (beta+T)/(s-1) [1 - ((beta+T)/(beta+T+t))^(s-1)]
+  double expected_given_alive(double x, double T, double t) const {
+    const double y = std::log1p(t / (beta + T));
+    return (r + x) / (alpha + T) * (beta + T) * one_minus_exp_over(s - 1.0, y);
+  }
+};
+
+}  // namespace detail
+
+/// @brief Prediction kernels of Pareto/NBD over arrays (parameters r, alpha, s, beta).
+struct ParetoNBDKernels {
+  using K = detail::ParetoNBDKernels;
+
+  static absl::StatusOr<Eigen::ArrayXd> conditional_probability_alive(
+      const Eigen::VectorXd& theta, std::span<const double> frequency,
+      std::span<const double> recency, std::span<const double> T) {
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_history(frequency, recency, T));
+    const K k(theta);
+    Eigen::ArrayXd out(static_cast<Eigen::Index>(frequency.size()));
+    detail::parallel_for(out.size(), [&](std::ptrdiff_t i) {
+      out[i] = k.probability_alive(frequency[i], recency[i], T[i]);
+    });
+    return out;
+  }
+
+  static absl::StatusOr<Eigen::MatrixXd> conditional_expected_at_horizons(
+      const Eigen::VectorXd& theta, std::span<const double> horizons,
+      std::span<const double> frequency, std::span<const double> recency,
+      std::span<const double> T) {
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_history(frequency, recency, T));
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_times("horizons", horizons));
+    const K k(theta);
+    Eigen::MatrixXd out(static_cast<Eigen::Index>(frequency.size()),
+                        static_cast<Eigen::Index>(horizons.size()));
+    detail::parallel_for(out.rows(), [&](std::ptrdiff_t i) {
+      const double alive = k.probability_alive(frequency[i], recency[i], T[i]);
+      for (std::size_t h = 0; h < horizons.size(); ++h)
+        out(i, static_cast<Eigen::Index>(h)) =
+            alive * k.expected_given_alive(frequency[i], T[i], horizons[h]);
+    });
+    return out;
+  }
+
+  static absl::StatusOr<Eigen::ArrayXd> conditional_expected_number_of_purchases_up_to_time(
+      const Eigen::VectorXd& theta, std::span<const double> t, std::span<const double> frequency,
+      std::span<const double> recency, std::span<const double> T) {
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_history(frequency, recency, T));
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_times("t", t));
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_broadcast("t", t.size(), frequency.size()));
+    const K k(theta);
+    Eigen::ArrayXd out(static_cast<Eigen::Index>(frequency.size()));
+    detail::parallel_for(out.size(), [&](std::ptrdiff_t i) {
+      out[i] = k.probability_alive(frequency[i], recency[i], T[i]) *
+               k.expected_given_alive(frequency[i], T[i], detail::at(t, i));
+    });
+    return out;
+  }
+
+  /// r beta / (alpha (s - 1)) [1 - (beta / (beta + t))^(s-1)]
+  static absl::StatusOr<Eigen::ArrayXd> expected_number_of_purchases_up_to_time(
+      const Eigen::VectorXd& theta, std::span<const double> t) {
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_times("t", t));
+    const K k(theta);
+    Eigen::ArrayXd out(static_cast<Eigen::Index>(t.size()));
+    for (Eigen::Index i = 0; i < out.size(); ++i)
+      out[i] = k.expected_given_alive(0.0, 0.0, t[static_cast<std::size_t>(i)]);
+    return out;
+  }
+
+  /// P(no purchase in (T, T + horizon] | history), the ratio of the likelihoods of the history
+  /// extended to T + horizon and of the history. Unlike BG/NBD its limit is not 1 - P(alive):
+  /// an alive customer may still die before buying again.
+  static absl::StatusOr<Eigen::ArrayXd> churn_risk(const Eigen::VectorXd& theta,
+                                                   std::span<const double> frequency,
+                                                   std::span<const double> recency,
+                                                   std::span<const double> T,
+                                                   std::span<const double> horizon) {
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_history(frequency, recency, T));
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_times("horizon", horizon));
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_broadcast("horizon", horizon.size(), frequency.size()));
+    const K k(theta);
+    Eigen::ArrayXd out(static_cast<Eigen::Index>(frequency.size()));
+    detail::parallel_for(out.size(), [&](std::ptrdiff_t i) {
+      auto [a0, k0] = k.log_parts(frequency[i], recency[i], T[i]);
+      auto [a1, k1] = k.log_parts(frequency[i], recency[i], T[i] + detail::at(horizon, i));
+      out[i] = std::exp(detail::log_add_exp(a1, k1) - detail::log_add_exp(a0, k0));
+    });
+    return out;
+  }
+
+  static absl::StatusOr<Eigen::MatrixXd> conditional_probability_alive_matrix(
+      const Eigen::VectorXd& theta, int max_frequency, int max_recency) {
+    if (max_frequency < 0 || max_recency < 0)
+      return absl::InvalidArgumentError("max_frequency and max_recency must be non-negative");
+    const K k(theta);
+    Eigen::MatrixXd out(max_recency + 1, max_frequency + 1);
+    detail::parallel_for(max_recency + 1, [&](std::ptrdiff_t tx) {
+      for (int x = 0; x <= max_frequency; ++x)
+        out(tx, x) = k.probability_alive(x, static_cast<double>(tx), max_recency);
+    });
+    return out;
+  }
+};
+
+/// @brief The Pareto/NBD model; parameters (r, alpha, s, beta).
+class ParetoNBDModel : public detail::ModelBase<detail::ParetoNBDLikelihood> {
+ public:
+  absl::Status fit(std::span<const double> frequency, std::span<const double> recency,
+                   std::span<const double> T, std::span<const double> weights = {},
+                   const FitOptions& options = {}) {
+    CUSTINSIGHT_ASSIGN_OR_RETURN(Patterns p, compress_patterns(frequency, recency, T, weights));
+    return fit_patterns(p, options);
+  }
+  absl::StatusOr<Eigen::ArrayXd> conditional_probability_alive(
+      std::span<const double> frequency, std::span<const double> recency,
+      std::span<const double> T) const {
+    CUSTINSIGHT_RETURN_IF_ERROR(require_fitted());
+    return ParetoNBDKernels::conditional_probability_alive(result_->params, frequency, recency, T);
+  }
+  absl::StatusOr<Eigen::ArrayXd> conditional_expected_number_of_purchases_up_to_time(
+      std::span<const double> t, std::span<const double> frequency,
+      std::span<const double> recency, std::span<const double> T) const {
+    CUSTINSIGHT_RETURN_IF_ERROR(require_fitted());
+    return ParetoNBDKernels::conditional_expected_number_of_purchases_up_to_time(
+        result_->params, t, frequency, recency, T);
+  }
+  absl::StatusOr<Eigen::MatrixXd> conditional_expected_at_horizons(
+      std::span<const double> horizons, std::span<const double> frequency,
+      std::span<const double> recency, std::span<const double> T) const {
+    CUSTINSIGHT_RETURN_IF_ERROR(require_fitted());
+    return ParetoNBDKernels::conditional_expected_at_horizons(result_->params, horizons,
+                                                              frequency, recency, T);
+  }
+  absl::StatusOr<Eigen::ArrayXd> expected_number_of_purchases_up_to_time(
+      std::span<const double> t) const {
+    CUSTINSIGHT_RETURN_IF_ERROR(require_fitted());
+    return ParetoNBDKernels::expected_number_of_purchases_up_to_time(result_->params, t);
+  }
+  absl::StatusOr<Eigen::ArrayXd> churn_risk(std::span<const double> frequency,
+                                            std::span<const double> recency,
+                                            std::span<const double> T,
+                                            std::span<const double> horizon) const {
+    CUSTINSIGHT_RETURN_IF_ERROR(require_fitted());
+    return ParetoNBDKernels::churn_risk(result_->params, frequency, recency, T, horizon);
+  }
+  absl::StatusOr<Eigen::MatrixXd> conditional_probability_alive_matrix(int max_frequency,
+                                                                       int max_recency) const {
+    CUSTINSIGHT_RETURN_IF_ERROR(require_fitted());
+    return ParetoNBDKernels::conditional_probability_alive_matrix(result_->params, max_frequency,
+                                                                  max_recency);
+  }
+};
+
+}  // namespace custinsight
