@@ -24,6 +24,7 @@ from .conversation import (
     agent_report,
     conversation_quality,
     simulate_conversations,
+)
 from .loyalty import (
     BetaGeoBetaBinomModel,
     BetaGeoModel,
@@ -70,7 +71,6 @@ __all__ = [
     "DEFAULT_JARGON",
     "SCALES",
     "TOUCHPOINTS",
-    "__version__",
     "agent_report",
     "BetaGeoBetaBinomModel",
     "BetaGeoModel",
@@ -107,4 +107,5 @@ __all__ = [
     "touchpoint_matrix",
     "touchpoint_report",
     "touchpoint_trend",
+    "__version__",
 ]
