@@ -137,14 +137,11 @@ def _days_to_time(days: np.ndarray, is_datetime: bool) -> Any:
 # Sentiment through the analyser contract.
 
 def _default_analyzer() -> Any:
-    import custinsight
+    # Feedback about service is full of phrases ("on hold", "hung up", "went above and beyond"),
+    # which only the corrected mode matches; the embedded lexicon carries them.
+    from .sentiment import SentimentAnalyzer
 
-    cls = getattr(custinsight, "SentimentAnalyzer", None)
-    if cls is None:
-        raise ImportError("custinsight.SentimentAnalyzer is not available in this build: pass "
-                          "analyzer= (an object with polarity_scores) or a precomputed "
-                          "sentiment_col=")
-    return cls()
+    return SentimentAnalyzer(corrected=True)
 
 
 def polarity(texts: Any, analyzer: Any = None, *, top_tokens: int = 0) -> pd.DataFrame:

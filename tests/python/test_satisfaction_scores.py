@@ -180,11 +180,32 @@ def test_text_is_scored_through_the_analyser_contract(sim: ci.SimulatedData) -> 
         ci.satisfaction_scores(r, text_col="text", analyzer=object())
 
 
-def test_default_analyser_is_looked_up_lazily(sim: ci.SimulatedData) -> None:
-    if hasattr(ci, "SentimentAnalyzer"):
-        pytest.skip("custinsight.SentimentAnalyzer is present: covered by the integration tests")
-    with pytest.raises(ImportError, match="sentiment_col"):
-        ci.satisfaction_scores(sim.responses.head(10), text_col="text")
+def test_default_analyser_reads_service_language(sim: ci.SimulatedData) -> None:
+    # The default is the package's SentimentAnalyzer in corrected mode with the embedded lexicon,
+    # so multi-word service phrases count.
+    r = pd.DataFrame({"customer_id": [1, 2, 3], "touchpoint": ["phone", "field_service", "web"],
+                      "text": ["I was on hold for an hour and then they hung up.",
+                               "The technician went above and beyond.", None]})
+    s = ci.satisfaction_scores(r, text_col="text")
+    assert s["sentiment"].iloc[0] < -0.3
+    assert s["sentiment"].iloc[1] > 0.3
+    assert np.isnan(s["sentiment"].iloc[2])
+
+
+def test_default_analyser_tracks_hidden_satisfaction_and_finds_mismatches() -> None:
+    flagged = {}
+    for rate in (0.0, 0.2):
+        data = ci.simulate(4000, seed=9, mismatch_rate=rate)
+        s = ci.satisfaction_scores(data.responses, rating_col="csat", text_col="text")
+        both = s["rating_norm"].notna() & s["sentiment"].notna()
+        flagged[rate] = s.loc[both, "mismatch"].mean()
+        if rate == 0.0:
+            hidden = data.customers["satisfaction"].reindex(data.responses["customer_id"])
+            has_text = s["sentiment"].notna().to_numpy()
+            corr = np.corrcoef(hidden.to_numpy()[has_text], s.loc[has_text, "sentiment"])[0, 1]
+            assert corr > 0.5
+    assert flagged[0.0] < 0.05
+    assert flagged[0.2] > flagged[0.0] + 0.1
 
 
 @pytest.mark.peers
