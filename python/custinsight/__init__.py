@@ -25,6 +25,9 @@ from .conversation import (
     conversation_quality,
     simulate_conversations,
 )
+from .insight import ACTIONS, SEGMENTS, CustomerInsight, insight_table
+from .insight_config import InsightConfig
+from .insight_io import read_feedback, read_transactions
 from .loyalty import (
     BetaGeoBetaBinomModel,
     BetaGeoModel,
@@ -64,6 +67,13 @@ from .simulate import TOUCHPOINTS, SimulatedData, simulate
 __version__: str = _core.__version__
 
 __all__ = [
+    "ACTIONS",
+    "CustomerInsight",
+    "InsightConfig",
+    "insight_table",
+    "read_feedback",
+    "read_transactions",
+    "SEGMENTS",
     "ALERT_RULES",
     "DEFAULT_CONDESCENSION",
     "DEFAULT_CONFUSION",

@@ -1,45 +1,180 @@
-"""Command line: ``custinsight demo`` runs the main job on the embedded simulated data."""
+"""Command line: ``custinsight score`` writes the per-customer insight table, ``custinsight
+report`` a self-contained HTML report; ``--demo`` uses the embedded simulated customer base.
+
+Exit codes: 0 success, 2 bad input or arguments (one line on stderr, nothing written).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 
-def _demo(args: argparse.Namespace) -> int:
+class _Progress:
+    """Stage messages on stderr, only when stderr is a terminal."""
+
+    def __init__(self, stages: int) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.stages = stages
+        self.done = 0
+        self.start = time.perf_counter()
+
+    def step(self, label: str) -> None:
+        if not self.enabled:
+            return
+        self.done += 1
+        width = 24
+        filled = int(width * self.done / self.stages)
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\r[{bar}] {label:<32} {time.perf_counter() - self.start:6.1f}s")
+        if self.done >= self.stages:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--transactions", help="transaction CSV: customer id, date, amount")
+    p.add_argument("--feedback", help="feedback CSV: customer id, date and any of touchpoint, "
+                                      "csat (1-5), nps (0-10), text")
+    p.add_argument("--as-of", help="scoring date (default: the latest transaction)")
+    p.add_argument("--config", help="settings file (.toml or .json, see InsightConfig)")
+    p.add_argument("--demo", action="store_true", help="use the embedded simulated data")
+    p.add_argument("--customers", type=int, default=10_000, help="demo size")
+    p.add_argument("--seed", type=int, default=42, help="demo seed")
+    p.add_argument("--customer-id-col", default="customer_id")
+    p.add_argument("--datetime-col", default="datetime")
+    p.add_argument("--amount-col", default="amount")
+    p.add_argument("--datetime-format", default=None,
+                   help="strftime format of the dates (default ISO 8601)")
+    p.add_argument("--feedback-customer-id-col", default="customer_id")
+    p.add_argument("--feedback-datetime-col", default="datetime")
+    p.add_argument("--touchpoint-col", default=None)
+    p.add_argument("--rating-col", default=None)
+    p.add_argument("--nps-col", default=None)
+    p.add_argument("--text-col", default=None)
+
+
+def _load(args: argparse.Namespace, progress: _Progress) -> tuple[Any, Any, Any, Any]:
     import pandas as pd
 
-    from . import rfm_summary, simulate
+    from .insight_config import InsightConfig
+    from .insight_io import read_feedback, read_transactions
 
-    data = simulate(n_customers=args.customers, seed=args.seed)
-    summary = rfm_summary(data.transactions, "customer_id", "datetime", "amount",
-                          observation_period_end=data.end, freq="D", freq_multiplier=7)
+    config = InsightConfig.load(args.config) if args.config else InsightConfig()
+    if args.demo:
+        if args.transactions or args.feedback:
+            raise ValueError("--demo cannot be combined with --transactions/--feedback")
+        from .simulate import simulate
+
+        data = simulate(n_customers=args.customers, seed=args.seed)
+        tx = data.transactions[["customer_id", "datetime", "amount"]]
+        fb = data.responses
+        as_of = pd.Timestamp(args.as_of) if args.as_of else data.end
+        progress.step("simulated the demo data")
+        return tx, fb, as_of, config
+    if not args.transactions:
+        raise ValueError("give --transactions FILE (or --demo)")
+    tx = read_transactions(args.transactions, customer_id_col=args.customer_id_col,
+                           datetime_col=args.datetime_col, amount_col=args.amount_col,
+                           datetime_format=args.datetime_format)
+    fb = None
+    if args.feedback:
+        fb = read_feedback(args.feedback, customer_id_col=args.feedback_customer_id_col,
+                           datetime_col=args.feedback_datetime_col,
+                           touchpoint_col=args.touchpoint_col, rating_col=args.rating_col,
+                           nps_col=args.nps_col, text_col=args.text_col,
+                           datetime_format=args.datetime_format)
+    as_of = None
+    if args.as_of:
+        as_of = pd.to_datetime(args.as_of, errors="coerce")
+        if as_of is pd.NaT:
+            raise ValueError(f"--as-of {args.as_of!r} is not a date")
+    progress.step("read the input files")
+    return tx, fb, as_of, config
+
+
+def _score(args: argparse.Namespace, *, report: bool = False) -> Any:
+    import pandas as pd
+
+    from .insight import CustomerInsight
+
+    progress = _Progress(3)
+    tx, fb, as_of, config = _load(args, progress)
+    engine = CustomerInsight(config)
+    table = engine.score(tx, fb, as_of=as_of)
+    progress.step(f"scored {len(table):,} customers")
+    return engine, table, progress, pd
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from .insight_io import write_table
+
+    engine, table, progress, pd = _score(args)
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    summary.to_csv(tmp)
-    tmp.replace(out)
-    with pd.option_context("display.width", 120, "display.max_columns", 20):
-        print(f"Simulated {len(data.customers):,} customers, {len(data.transactions):,} "
-              f"transactions and {len(data.responses):,} survey responses (seed {args.seed}).")
-        print("RFM summary in weeks (first rows):")
-        print(summary.head(args.rows).round(3).to_string())
-    print(f"Wrote {len(summary):,} rows to {out}")
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise ValueError(f"--out {out}: use a .csv or .parquet file name")
+    write_table(table, out)
+    progress.step(f"wrote {out.name}")
+    if args.rows > 0:
+        cols = ["frequency", "recency", "T", "p_alive", "churn_risk", "clv", "satisfaction",
+                "insight_score", "segment", "action"]
+        with pd.option_context("display.width", 160, "display.max_columns", 20):
+            print(table[cols].head(args.rows).round(3).to_string())
+    print(f"Scored {len(table):,} customers as of {engine.as_of_.date()} with the "
+          f"{engine.model_name_} model; wrote {out}")
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .insight_report import write_report
+
+    engine, table, progress, _ = _score(args)
+    out = Path(args.out)
+    write_report(engine, out)
+    progress.step(f"wrote {out.name}")
+    print(f"Wrote the report on {len(table):,} customers to {out}")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    out_dir = Path(args.out_dir)
+    common = ["--demo", "--customers", str(args.customers), "--seed", str(args.seed)]
+    code = main(["score", *common, "--rows", str(args.rows), "--out",
+                 str(out_dir / "scores.csv")])
+    if code:
+        return code
+    return main(["report", *common, "--out", str(out_dir / "report.html")])
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="custinsight", description=__doc__)
+    parser = argparse.ArgumentParser(prog="custinsight", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="score the embedded simulated customer base")
+    score = sub.add_parser("score", help="write the per-customer insight table")
+    _add_inputs(score)
+    score.add_argument("--out", required=True, help="scores file (.csv or .parquet)")
+    score.add_argument("--rows", type=int, default=10, help="rows to print")
+    score.set_defaults(func=_cmd_score)
+    report = sub.add_parser("report", help="write a self-contained HTML report")
+    _add_inputs(report)
+    report.add_argument("--out", required=True, help="report file (.html)")
+    report.set_defaults(func=_cmd_report)
+    demo = sub.add_parser("demo", help="score --demo and report --demo into one directory")
     demo.add_argument("--customers", type=int, default=10_000)
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--rows", type=int, default=10)
-    demo.add_argument("--out", default="out/rfm_summary.csv")
-    demo.set_defaults(func=_demo)
+    demo.add_argument("--out-dir", default="out")
+    demo.set_defaults(func=_cmd_demo)
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except (ValueError, TypeError, OSError) as err:
+        message = " ".join(str(err).split())
+        sys.stderr.write(f"custinsight {args.command}: error: {message}\n")
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,0 +1,220 @@
+"""Settings of the one-call insight table, round-tripping exactly through TOML and JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+__all__ = ["InsightConfig", "LoyaltyWeights", "InsightWeights", "SegmentThresholds"]
+
+MODELS = ("auto", "beta_geo", "modified_beta_geo", "pareto_nbd")
+
+
+@dataclass
+class LoyaltyWeights:
+    """loyalty = 100 * (alive * P(alive) + value * value percentile + frequency * frequency
+    percentile) / (alive + value + frequency)."""
+
+    alive: float = 0.5
+    value: float = 0.3
+    frequency: float = 0.2
+
+
+@dataclass
+class InsightWeights:
+    """insight = weighted mean of loyalty, 100 * (1 - churn risk) and 50 * (satisfaction + 1);
+    the satisfaction weight is dropped (and the others renormalised) without feedback."""
+
+    loyalty: float = 0.4
+    retention: float = 0.4
+    satisfaction: float = 0.2
+
+
+@dataclass
+class SegmentThresholds:
+    """Thresholds of the ordered segment rules (see ``custinsight.insight.SEGMENT_RULES``)."""
+
+    alive_high: float = 0.8
+    alive_mid: float = 0.5
+    alive_low: float = 0.3
+    alive_lost: float = 0.1
+    top_percentile: float = 0.8
+    mid_percentile: float = 0.5
+    new_days: float = 90.0
+
+
+@dataclass
+class InsightConfig:
+    """Everything that shapes the insight table.
+
+    Attributes
+    ----------
+    model : 'auto' (lowest BIC among BG/NBD, MBG/NBD and Pareto/NBD), 'beta_geo',
+        'modified_beta_geo' or 'pareto_nbd'
+    period_days : the time unit of frequency/recency/T in days (7: weeks)
+    horizon_days : window of the expected purchases and of the churn risk
+    clv_months, discount_rate : CLV horizon in months and monthly discount rate
+    penalizer : L2 penalty of the loyalty model fit
+    half_life_days, rating_weight, text_weight : satisfaction weighting of each response
+    negative_threshold : a response scoring below this is negative
+    complaint_days : a negative latest response (or an NPS detractor answer) newer than this
+        counts as an open complaint
+    """
+
+    model: str = "auto"
+    period_days: float = 7.0
+    horizon_days: float = 90.0
+    clv_months: int = 12
+    discount_rate: float = 0.01
+    penalizer: float = 0.0
+    half_life_days: float = 90.0
+    rating_weight: float = 0.5
+    text_weight: float = 0.5
+    negative_threshold: float = -0.05
+    complaint_days: float = 90.0
+    loyalty_weights: LoyaltyWeights = field(default_factory=LoyaltyWeights)
+    insight_weights: InsightWeights = field(default_factory=InsightWeights)
+    segments: SegmentThresholds = field(default_factory=SegmentThresholds)
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first bad setting."""
+        if self.model not in MODELS:
+            raise ValueError(f"model={self.model!r}: must be one of {list(MODELS)}")
+        for name in ("period_days", "horizon_days", "half_life_days", "complaint_days"):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+                raise ValueError(f"{name}={v!r}: must be finite and positive")
+        if isinstance(self.clv_months, bool) or not isinstance(self.clv_months, int) \
+                or self.clv_months < 1:
+            raise ValueError(f"clv_months={self.clv_months!r}: must be a positive whole number")
+        for name in ("discount_rate", "penalizer", "rating_weight", "text_weight"):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
+                raise ValueError(f"{name}={v!r}: must be finite and non-negative")
+        for group in ("loyalty_weights", "insight_weights"):
+            ws = dataclasses.asdict(getattr(self, group))
+            for k, v in ws.items():
+                if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
+                    raise ValueError(f"{group}.{k}={v!r}: must be finite and non-negative")
+            if sum(ws.values()) <= 0:
+                raise ValueError(f"{group}: at least one weight must be positive")
+        s = self.segments
+        for f in fields(s):
+            v = getattr(s, f.name)
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
+                raise ValueError(f"segments.{f.name}={v!r}: must be finite and non-negative")
+        if not 0 <= s.alive_lost <= s.alive_low <= s.alive_mid <= s.alive_high <= 1:
+            raise ValueError("segments: need 0 <= alive_lost <= alive_low <= alive_mid <= "
+                             "alive_high <= 1")
+
+    # -- conversions ---------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Nested plain dict (the JSON and TOML layout)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> InsightConfig:
+        """Build from a (possibly partial) nested dict; unknown keys are errors."""
+        if not isinstance(data, dict):
+            raise TypeError(f"config must be a mapping, got {type(data).__name__}")
+        nested = {"loyalty_weights": LoyaltyWeights, "insight_weights": InsightWeights,
+                  "segments": SegmentThresholds}
+        known = {f.name for f in fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                raise ValueError(f"config has an unknown setting {key!r}; known: {sorted(known)}")
+            if key in nested:
+                sub = nested[key]
+                sub_known = {f.name for f in fields(sub)}
+                if not isinstance(value, dict):
+                    raise ValueError(f"config {key!r} must be a table of settings")
+                for k in value:
+                    if k not in sub_known:
+                        raise ValueError(f"config has an unknown setting {key}.{k}; known: "
+                                         f"{sorted(sub_known)}")
+                value = sub(**{k: _number(f"{key}.{k}", v) for k, v in value.items()})
+            elif key == "clv_months":
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+            elif key != "model":
+                value = _number(key, value)
+            kwargs[key] = value
+        return cls(**kwargs)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> InsightConfig:
+        return cls.from_dict(json.loads(text))
+
+    def to_toml(self) -> str:
+        """TOML text: top-level settings, then one table per group."""
+        lines: list[str] = []
+        tables: list[tuple[str, dict[str, Any]]] = []
+        for key, value in self.to_dict().items():
+            if isinstance(value, dict):
+                tables.append((key, value))
+            else:
+                lines.append(f"{key} = {_toml_value(value)}")
+        for name, table in tables:
+            lines.append("")
+            lines.append(f"[{name}]")
+            lines.extend(f"{k} = {_toml_value(v)}" for k, v in table.items())
+        return "\n".join(lines) + "\n"
+
+    @classmethod
+    def from_toml(cls, text: str) -> InsightConfig:
+        import tomllib
+
+        return cls.from_dict(tomllib.loads(text))
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write ``.toml`` or ``.json`` by the file's suffix."""
+        p = Path(path)
+        text = self.to_toml() if p.suffix.lower() == ".toml" else self.to_json()
+        p.write_text(text, encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> InsightConfig:
+        """Read a ``.toml`` or ``.json`` file."""
+        p = Path(path)
+        text = p.read_text(encoding="utf-8")
+        try:
+            return cls.from_toml(text) if p.suffix.lower() == ".toml" else cls.from_json(text)
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"{p}: {err}") from None
+
+
+def _number(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"config {name}={value!r}: must be a number")
+    return float(value)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        # repr is the shortest text that reads back to the same double; TOML needs a dot or
+        # an exponent to keep it a float.
+        text = repr(value)
+        return text if any(c in text for c in ".en") else text + ".0"
+    if isinstance(value, str):
+        return json.dumps(value)
+    raise TypeError(f"cannot write {value!r} to TOML")
