@@ -26,7 +26,7 @@ from .conversation import (
     simulate_conversations,
 )
 from .insight import ACTIONS, SEGMENTS, CustomerInsight, insight_table
-from .insight_config import InsightConfig
+from .insight_config import InsightConfig, InsightWeights, LoyaltyWeights, SegmentThresholds
 from .insight_io import read_feedback, read_transactions
 from .loyalty import (
     BetaGeoBetaBinomModel,
@@ -70,6 +70,9 @@ __all__ = [
     "ACTIONS",
     "CustomerInsight",
     "InsightConfig",
+    "InsightWeights",
+    "LoyaltyWeights",
+    "SegmentThresholds",
     "insight_table",
     "read_feedback",
     "read_transactions",

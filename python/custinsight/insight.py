@@ -42,20 +42,23 @@ def segment_rules(config: InsightConfig | None = None) -> dict[str, str]:
     """The ordered segment rules in words, with the configured thresholds.
 
     ``p`` is P(alive), ``V`` the customer's CLV percentile, ``F`` the frequency percentile
-    (both in [0, 1], ties averaged), ``age`` days since the first purchase.
+    (both in [0, 1], ties averaged), ``age`` days since the first purchase. The rules are
+    tried in this order and the first that holds names the segment, so each rule also implies
+    that the earlier ones failed (e.g. "at risk" customers have p below the needs-attention
+    threshold). One-time buyers past ``new_days`` are hibernating, never lost: a purchase
+    model that ties drop-out to repeat purchases (BG/NBD) cannot tell them apart.
     """
     s = (config or InsightConfig()).segments
     return {
         "new": f"no repeat purchase and age <= {s.new_days:g} days",
-        "champions": f"p >= {s.alive_high:g}, V >= {s.top_percentile:g} and F >= "
-                     f"{s.top_percentile:g}",
-        "loyal": f"p >= {s.alive_high:g} and F >= {s.mid_percentile:g}",
-        "promising": f"p >= {s.alive_high:g}",
-        "needs attention": f"p >= {s.alive_mid:g}",
-        "can't lose": f"p < {s.alive_mid:g}, V >= {s.top_percentile:g} and F >= "
-                      f"{s.mid_percentile:g}",
-        "at risk": f"p >= {s.alive_low:g}",
-        "hibernating": f"p >= {s.alive_lost:g}",
+        "champions": f"p >= {s.alive_high:g}, V >= {s.top_percentile:g}, F >= "
+                     f"{s.top_percentile:g} and a repeat purchase",
+        "loyal": f"p >= {s.alive_high:g}, F >= {s.mid_percentile:g} and a repeat purchase",
+        "promising": f"p >= {s.alive_high:g} and a repeat purchase",
+        "needs attention": f"p >= {s.alive_mid:g} and a repeat purchase",
+        "can't lose": f"V >= {s.top_percentile:g} and F >= {s.mid_percentile:g}",
+        "at risk": f"p >= {s.alive_low:g} and a repeat purchase",
+        "hibernating": f"no repeat purchase, or p >= {s.alive_lost:g}",
         "lost": f"p < {s.alive_lost:g}",
     }
 
@@ -72,6 +75,51 @@ def action_rules(config: InsightConfig | None = None) -> dict[str, str]:
         "nurture": "segment new, promising or needs attention",
         "do not over-contact": "segment hibernating or lost",
     }
+
+
+def _hyp2f1_pfaff(a: np.ndarray, b: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """2F1(a, b; c; -z) for z >= 0 through Pfaff's transformation
+    (1 + z)^-b 2F1(b, c - a; c; z / (1 + z)), whose series converges for every z >= 0."""
+    w = z / (1.0 + z)
+    term = np.ones_like(w)
+    total = np.ones_like(w)
+    d = c - a
+    for k in range(20000):
+        term = term * (b + k) * (d + k) / ((c + k) * (k + 1.0)) * w
+        total += term
+        if not np.any(np.abs(term) > 1e-15 * np.abs(total)):
+            break
+    else:  # pragma: no cover - w < 1 always converges; this guards against a silent NaN
+        raise ValueError("hypergeometric series did not converge")
+    return total * (1.0 + z) ** (-b)
+
+
+def survival_probability(model_name: str, params: pd.Series, frequency: np.ndarray,
+                         T: np.ndarray, horizon: float) -> np.ndarray:
+    """P(alive at T + horizon | alive at T, history): the chance of not dropping out within
+    the horizon, averaged over the posterior of the customer's rates.
+
+    BG/NBD: drop-outs happen at purchases with probability p, so while alive they arrive at
+    rate lambda p and P(survive h | lambda, p) = exp(-lambda p h). Given alive at T with x
+    repeat purchases, lambda ~ Gamma(r + x, alpha + T) and p ~ Beta(a, b + x) independently;
+    integrating lambda gives E[(1 + p h / (alpha + T))^-(r + x)] over p, Euler's integral of
+    2F1(r + x, a; a + b + x; -h / (alpha + T)). MBG/NBD: also a drop-out chance at the
+    first purchase, so p ~ Beta(a, b + x + 1). Pareto/NBD: mu ~ Gamma(s, beta + T) given
+    alive, so E[exp(-mu h)] = ((beta + T) / (beta + T + h))^s.
+    """
+    x = np.asarray(frequency, np.float64)
+    t = np.asarray(T, np.float64)
+    if model_name == "pareto_nbd":
+        s_, beta = float(params["s"]), float(params["beta"])
+        return ((beta + t) / (beta + t + horizon)) ** s_
+    r, alpha, a, b = (float(params[k]) for k in ("r", "alpha", "a", "b"))
+    extra = 1.0 if model_name == "modified_beta_geo" else 0.0
+    # Customers share few (x, T) patterns; evaluate the series once per pattern.
+    keys, inverse = np.unique(np.column_stack([x, t]), axis=0, return_inverse=True)
+    kx, kt = keys[:, 0], keys[:, 1]
+    value = _hyp2f1_pfaff(r + kx, np.full_like(kx, a), a + b + kx + extra,
+                          horizon / (alpha + kt))
+    return value[inverse.ravel()]
 
 
 def _percentile(x: np.ndarray) -> np.ndarray:
@@ -187,7 +235,9 @@ class CustomerInsight:
         p_alive = np.asarray(model.conditional_probability_alive(f, r, t))
         expected = np.asarray(model.conditional_expected_number_of_purchases_up_to_time(
             horizon, f, r, t))
-        churn = np.asarray(model.churn_risk(f, r, t, np.full(len(f), horizon)))
+        no_purchase = np.asarray(model.churn_risk(f, r, t, np.full(len(f), horizon)))
+        churn = 1.0 - p_alive * survival_probability(self.model_name_, model.params_, f, t,
+                                                     horizon)
         clv = self._clv(f, r, t, m)
 
         table = rfm.copy()
@@ -195,6 +245,7 @@ class CustomerInsight:
         table["expected_purchases"] = expected
         table["clv"] = clv
         table["churn_risk"] = churn
+        table["no_purchase_risk"] = no_purchase
         self._add_feedback(table, feedback, end, feedback_customer_id_col, feedback_datetime_col,
                            touchpoint_col, rating_col, rating_scale, nps_col, text_col)
         _add_scores(table, cfg)
@@ -255,7 +306,12 @@ class CustomerInsight:
                 negative_threshold=cfg.negative_threshold)
             self.response_scores_ = scores
             per = customer_satisfaction(scores)
-            table.loc[per.index, "satisfaction"] = per["satisfaction"].to_numpy()
+            nps_values = None
+            if "nps_col" in cols:
+                nps_values = pd.to_numeric(fb[cols["nps_col"]]).to_numpy(np.float64,
+                                                                         na_value=np.nan)
+            combined = _combined_satisfaction(scores, nps_values, end, cfg)
+            table.loc[combined.index, "satisfaction"] = combined.to_numpy()
             table.loc[per.index, "satisfaction_trend"] = per["trend"].to_numpy()
             table.loc[per.index, "n_responses"] = per["n_responses"].to_numpy(np.int64)
             # The latest scored response decides whether a complaint is open.
@@ -279,6 +335,44 @@ class CustomerInsight:
             table.loc[det, "complaint"] = True
             if not has_score:
                 table.loc[last[cid].to_numpy(), "n_responses"] = 1
+
+
+def _combined_satisfaction(scores: pd.DataFrame, nps_values: np.ndarray | None,
+                           end: pd.Timestamp, cfg: InsightConfig) -> pd.Series:
+    """Per-customer satisfaction from CSAT, text sentiment and the NPS answer.
+
+    Per response, with r~ the rating and n~ = (nps - 5) / 5 the NPS answer both mapped to
+    [-1, 1] and c the text's compound sentiment::
+
+        score  = (rating_weight r~ + text_weight c + nps_weight n~) / (sum of present weights)
+        weight = (sum of present weights) / (sum of all three) * 0.5 ** (age / half_life)
+
+    and per customer the weighted mean of the scores. The NPS answer is part of it because it
+    is a second, independent reading of the same satisfaction: one noisy answer per response
+    is all most customers give.
+    """
+    parts = [(cfg.rating_weight, scores["rating_norm"].to_numpy(np.float64)),
+             (cfg.text_weight, scores["sentiment"].to_numpy(np.float64))]
+    if nps_values is not None:
+        parts.append((cfg.nps_weight, (nps_values - 5.0) / 5.0))
+    total = cfg.rating_weight + cfg.text_weight + (cfg.nps_weight if nps_values is not None
+                                                    else 0.0)
+    num = np.zeros(len(scores))
+    den = np.zeros(len(scores))
+    for w, v in parts:
+        present = ~np.isnan(v)
+        num += np.where(present, w * np.nan_to_num(v), 0.0)
+        den += np.where(present, w, 0.0)
+    age = (end - pd.to_datetime(scores["time"])).dt.total_seconds().to_numpy() / 86400.0
+    decay = 0.5 ** (np.maximum(age, 0.0) / cfg.half_life_days)
+    weight = np.where(den > 0, den / total * decay, 0.0)
+    score = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+    codes, labels = pd.factorize(scores["customer_id"], sort=True)
+    sw = np.bincount(codes, weights=weight, minlength=len(labels))
+    sws = np.bincount(codes, weights=weight * score, minlength=len(labels))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(sw > 0, sws / np.where(sw > 0, sw, 1.0), np.nan)
+    return pd.Series(value, index=labels)
 
 
 def _nps_class(nps: pd.Series) -> pd.Categorical:
@@ -315,13 +409,14 @@ def _add_scores(table: pd.DataFrame, cfg: InsightConfig) -> None:
     age_days = table["T"].to_numpy() * cfg.period_days
     conditions = [
         (f == 0) & (age_days <= s.new_days),
-        (p >= s.alive_high) & (value_pct >= s.top_percentile) & (freq_pct >= s.top_percentile),
-        (p >= s.alive_high) & (freq_pct >= s.mid_percentile),
-        p >= s.alive_high,
-        p >= s.alive_mid,
+        (p >= s.alive_high) & (value_pct >= s.top_percentile) & (freq_pct >= s.top_percentile)
+        & (f > 0),
+        (p >= s.alive_high) & (freq_pct >= s.mid_percentile) & (f > 0),
+        (p >= s.alive_high) & (f > 0),
+        (p >= s.alive_mid) & (f > 0),
         (value_pct >= s.top_percentile) & (freq_pct >= s.mid_percentile),
-        p >= s.alive_low,
-        p >= s.alive_lost,
+        (p >= s.alive_low) & (f > 0),
+        (f == 0) | (p >= s.alive_lost),
     ]
     seg_code = np.select(conditions, list(range(len(conditions))), default=len(conditions))
     seg_names = np.array(SEGMENTS, dtype=object)
@@ -343,7 +438,7 @@ def _add_scores(table: pd.DataFrame, cfg: InsightConfig) -> None:
     drivers, main = _drivers(table, cfg, value_pct, freq_pct)
     table["drivers"] = drivers
     table["main_driver"] = main
-    table.drop(columns=["complaint"], inplace=True)
+    del table["complaint"]
 
 
 _UNITS = {1.0: "day", 7.0: "week"}

@@ -60,7 +60,8 @@ class InsightConfig:
     horizon_days : window of the expected purchases and of the churn risk
     clv_months, discount_rate : CLV horizon in months and monthly discount rate
     penalizer : L2 penalty of the loyalty model fit
-    half_life_days, rating_weight, text_weight : satisfaction weighting of each response
+    half_life_days, rating_weight, text_weight, nps_weight : satisfaction weighting of each
+        response: its CSAT rating, text sentiment and NPS answer (each mapped to [-1, 1])
     negative_threshold : a response scoring below this is negative
     complaint_days : a negative latest response (or an NPS detractor answer) newer than this
         counts as an open complaint
@@ -75,6 +76,7 @@ class InsightConfig:
     half_life_days: float = 90.0
     rating_weight: float = 0.5
     text_weight: float = 0.5
+    nps_weight: float = 0.5
     negative_threshold: float = -0.05
     complaint_days: float = 90.0
     loyalty_weights: LoyaltyWeights = field(default_factory=LoyaltyWeights)
@@ -95,7 +97,8 @@ class InsightConfig:
         if isinstance(self.clv_months, bool) or not isinstance(self.clv_months, int) \
                 or self.clv_months < 1:
             raise ValueError(f"clv_months={self.clv_months!r}: must be a positive whole number")
-        for name in ("discount_rate", "penalizer", "rating_weight", "text_weight"):
+        for name in ("discount_rate", "penalizer", "rating_weight", "text_weight",
+                     "nps_weight"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
                 raise ValueError(f"{name}={v!r}: must be finite and non-negative")
