@@ -449,7 +449,8 @@ def _drivers(table: pd.DataFrame, cfg: InsightConfig, value_pct: np.ndarray,
     """Up to three plain-word reasons per customer, strongest first.
 
     Each candidate has a strength; only positive strengths count:
-    purchase gap (gap / usual interval - 1), single purchase long ago (age / new_days - 1),
+    purchase gap (gap / usual interval - 1, once the gap is at least twice the usual
+    interval; usual interval = recency / frequency), single purchase long ago (age / new_days - 1),
     negative feedback (-3 x satisfaction), NPS detractor (1.5), falling satisfaction
     (-3 x trend per 30 days), and the strengths top value (value percentile), frequent buyer
     (frequency percentile), NPS promoter (0.8) and positive feedback (satisfaction).
@@ -465,7 +466,9 @@ def _drivers(table: pd.DataFrame, cfg: InsightConfig, value_pct: np.ndarray,
     gap = t - r
     with np.errstate(divide="ignore", invalid="ignore"):
         usual = np.where(f > 0, r / np.maximum(f, 1), np.nan)
-        gap_strength = np.where(f > 0, gap / np.maximum(usual, 1e-9) - 1.0, -np.inf)
+        ratio = gap / np.maximum(usual, 1e-9)
+        # A gap is only a reason once it is twice the usual interval.
+        gap_strength = np.where((f > 0) & (ratio >= 2.0), ratio - 1.0, -np.inf)
     kinds = ["purchase gap", "single purchase", "negative feedback", "NPS detractor",
              "falling satisfaction", "top value", "frequent buyer", "NPS promoter",
              "positive feedback"]
@@ -485,11 +488,15 @@ def _drivers(table: pd.DataFrame, cfg: InsightConfig, value_pct: np.ndarray,
     order = np.argsort(-strength, axis=1, kind="stable")[:, :3]
     top = np.take_along_axis(strength, order, axis=1)
 
+    def n_units(x: float) -> str:
+        k = f"{x:.0f}"
+        return f"{k} {unit}" if k == "1" else f"{k} {unit}s"
+
     def text(kind: int, i: int) -> str:
         if kind == 0:
-            return f"no purchase for {gap[i]:.0f} {unit}s, usually every {usual[i]:.0f}"
+            return f"no purchase for {n_units(gap[i])}, usually every {usual[i]:.0f}"
         if kind == 1:
-            return f"one purchase only, {t[i]:.0f} {unit}s ago"
+            return f"one purchase only, {n_units(t[i])} ago"
         if kind == 2:
             return f"negative feedback (satisfaction {sat[i]:+.2f})"
         if kind == 3:
@@ -499,7 +506,8 @@ def _drivers(table: pd.DataFrame, cfg: InsightConfig, value_pct: np.ndarray,
         if kind == 5:
             return f"top {max(1.0, 100 * (1 - value_pct[i])):.0f}% by {cfg.clv_months}-month value"
         if kind == 6:
-            return f"buys about every {usual[i]:.0f} {unit}s"
+            return ("buys about every " + (unit if f"{usual[i]:.0f}" == "1"
+                                           else n_units(usual[i])))
         if kind == 7:
             return f"NPS promoter (last answer {int(nps[i])})"
         return f"positive feedback (satisfaction {sat[i]:+.2f})"

@@ -43,10 +43,11 @@ def _table(df: pd.DataFrame, digits: dict[str, int] | None = None, index: bool =
     head = "".join(f'<th class="l">{_esc(df.index.name or "")}</th>' if index else "" for _ in [0])
     head += "".join(f"<th>{_esc(c)}</th>" for c in df.columns)
     rows = []
-    for key, row in df.iterrows():
+    columns = [df[c].to_numpy(dtype=object) for c in df.columns]
+    for i, key in enumerate(df.index):
         cells = f'<td class="l">{_esc(key)}</td>' if index else ""
-        for c in df.columns:
-            v = row[c]
+        for c, values in zip(df.columns, columns):
+            v = values[i]
             cls = ' class="l"' if isinstance(v, str) else ""
             cells += f"<td{cls}>{_esc(_fmt(v, digits.get(c, 2)))}</td>"
         rows.append(f"<tr>{cells}</tr>")
