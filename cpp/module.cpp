@@ -7,6 +7,7 @@
 #include "custinsight/version.hpp"
 
 namespace custinsight::bindings {
+void register_insight(py::module_& m);
 void register_loyalty(py::module_& m);
 void register_rfm(py::module_& m);
 void register_simulate(py::module_& m);
@@ -22,6 +23,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("num_threads", &custinsight::num_threads,
         R"doc(The number of threads the next parallel loop will use.)doc");
 
+  custinsight::bindings::register_insight(m);
   custinsight::bindings::register_loyalty(m);
   custinsight::bindings::register_rfm(m);
   custinsight::bindings::register_simulate(m);

@@ -22,17 +22,15 @@ from .rfm import rfm_summary
 from .satisfaction import customer_satisfaction, satisfaction_scores
 
 __all__ = ["CustomerInsight", "insight_table", "SEGMENTS", "ACTIONS", "segment_rules",
-           "action_rules"]
+           "action_rules", "survival_probability"]
 
 _MODELS = {"beta_geo": BetaGeoModel, "modified_beta_geo": ModifiedBetaGeoModel,
            "pareto_nbd": ParetoNBDModel}
 
 #: Segments in the order their rules are tried (first match wins).
-SEGMENTS: tuple[str, ...] = ("new", "champions", "loyal", "promising", "needs attention",
-                             "can't lose", "at risk", "hibernating", "lost")
+SEGMENTS: tuple[str, ...] = tuple(_core.INSIGHT_SEGMENTS)
 #: Actions in the order their rules are tried.
-ACTIONS: tuple[str, ...] = ("close the loop on a complaint", "reward loyalty", "win back",
-                            "nurture", "do not over-contact")
+ACTIONS: tuple[str, ...] = tuple(_core.INSIGHT_ACTIONS)
 
 # Days in a month for the CLV's monthly steps: 365.25 / 12.
 _DAYS_PER_MONTH = 30.4375
@@ -77,23 +75,6 @@ def action_rules(config: InsightConfig | None = None) -> dict[str, str]:
     }
 
 
-def _hyp2f1_pfaff(a: np.ndarray, b: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """2F1(a, b; c; -z) for z >= 0 through Pfaff's transformation
-    (1 + z)^-b 2F1(b, c - a; c; z / (1 + z)), whose series converges for every z >= 0."""
-    w = z / (1.0 + z)
-    term = np.ones_like(w)
-    total = np.ones_like(w)
-    d = c - a
-    for k in range(20000):
-        term = term * (b + k) * (d + k) / ((c + k) * (k + 1.0)) * w
-        total += term
-        if not np.any(np.abs(term) > 1e-15 * np.abs(total)):
-            break
-    else:  # pragma: no cover - w < 1 always converges; this guards against a silent NaN
-        raise ValueError("hypergeometric series did not converge")
-    return total * (1.0 + z) ** (-b)
-
-
 def survival_probability(model_name: str, params: pd.Series, frequency: np.ndarray,
                          T: np.ndarray, horizon: float) -> np.ndarray:
     """P(alive at T + horizon | alive at T, history): the chance of not dropping out within
@@ -107,24 +88,11 @@ def survival_probability(model_name: str, params: pd.Series, frequency: np.ndarr
     first purchase, so p ~ Beta(a, b + x + 1). Pareto/NBD: mu ~ Gamma(s, beta + T) given
     alive, so E[exp(-mu h)] = ((beta + T) / (beta + T + h))^s.
     """
-    x = np.asarray(frequency, np.float64)
-    t = np.asarray(T, np.float64)
-    if model_name == "pareto_nbd":
-        s_, beta = float(params["s"]), float(params["beta"])
-        return ((beta + t) / (beta + t + horizon)) ** s_
-    r, alpha, a, b = (float(params[k]) for k in ("r", "alpha", "a", "b"))
-    extra = 1.0 if model_name == "modified_beta_geo" else 0.0
-    # Customers share few (x, T) patterns; evaluate the series once per pattern.
-    keys, inverse = np.unique(np.column_stack([x, t]), axis=0, return_inverse=True)
-    kx, kt = keys[:, 0], keys[:, 1]
-    value = _hyp2f1_pfaff(r + kx, np.full_like(kx, a), a + b + kx + extra,
-                          horizon / (alpha + kt))
-    return value[inverse.ravel()]
-
-
-def _percentile(x: np.ndarray) -> np.ndarray:
-    """Mid-rank percentile in (0, 1]: the share of customers at or below, ties averaged."""
-    return pd.Series(x).rank(method="average", pct=True).to_numpy()
+    keys = ("r", "alpha", "s", "beta") if model_name == "pareto_nbd" else ("r", "alpha", "a", "b")
+    theta = np.array([float(params[k]) for k in keys])
+    return _core.insight_survival_probability(model_name, theta,
+                                              np.asarray(frequency, np.float64),
+                                              np.asarray(T, np.float64), float(horizon))
 
 
 def _fit_loyalty(config: InsightConfig, f: np.ndarray, r: np.ndarray, t: np.ndarray
@@ -384,144 +352,58 @@ def _nps_class(nps: pd.Series) -> pd.Categorical:
 
 
 def _add_scores(table: pd.DataFrame, cfg: InsightConfig) -> None:
-    """Loyalty and insight scores, segment, drivers and action (rules in segment_rules /
-    action_rules)."""
-    f = table["frequency"].to_numpy()
-    p = table["p_alive"].to_numpy()
-    churn = table["churn_risk"].to_numpy()
-    sat = table["satisfaction"].to_numpy(np.float64)
-    clv = table["clv"].to_numpy()
-    value_pct = _percentile(np.nan_to_num(clv, nan=0.0))
-    freq_pct = _percentile(f)
-    lw = cfg.loyalty_weights
-    loyalty = 100.0 * (lw.alive * p + lw.value * value_pct + lw.frequency * freq_pct) / (
-        lw.alive + lw.value + lw.frequency)
-    iw = cfg.insight_weights
-    has_sat = ~np.isnan(sat)
-    w_sat = np.where(has_sat, iw.satisfaction, 0.0)
-    insight = (iw.loyalty * loyalty + iw.retention * 100.0 * (1.0 - churn)
-               + w_sat * 50.0 * (np.nan_to_num(sat) + 1.0)) / (iw.loyalty + iw.retention + w_sat)
+    """Loyalty and insight scores, segment, drivers and action, computed by the C++ core
+    (include/custinsight/insight/scoring.hpp) so that custinsight-score gives the same numbers.
+
+    loyalty = 100 (0.5 P(alive) + 0.3 V + 0.2 F) with V and F the mid-rank percentiles of CLV
+    and frequency; insight = (0.4 loyalty + 0.4 * 100 (1 - churn risk) + 0.2 * 50 (satisfaction
+    + 1)) / (sum of the weights used), the satisfaction term left out without feedback (default
+    weights; see InsightConfig). Segments and actions follow segment_rules() and
+    action_rules() in order; drivers are described in _DRIVER_RULES.
+    """
+    nps = table["nps_latest"].to_numpy(dtype=np.float64, na_value=np.nan)
+    raw = _core.insight_score_customers(
+        frequency=table["frequency"].to_numpy(np.float64),
+        recency=table["recency"].to_numpy(np.float64), T=table["T"].to_numpy(np.float64),
+        p_alive=table["p_alive"].to_numpy(np.float64),
+        churn_risk=table["churn_risk"].to_numpy(np.float64),
+        clv=table["clv"].to_numpy(np.float64),
+        satisfaction=table["satisfaction"].to_numpy(np.float64),
+        satisfaction_trend=table["satisfaction_trend"].to_numpy(np.float64),
+        nps_latest=nps, complaint=table["complaint"].to_numpy(np.uint8),
+        config_json=cfg.to_json())
     table["nps_class"] = _nps_class(table["nps_latest"])
-    table["loyalty_score"] = loyalty
-    table["insight_score"] = insight
-
-    s = cfg.segments
-    age_days = table["T"].to_numpy() * cfg.period_days
-    conditions = [
-        (f == 0) & (age_days <= s.new_days),
-        (p >= s.alive_high) & (value_pct >= s.top_percentile) & (freq_pct >= s.top_percentile)
-        & (f > 0),
-        (p >= s.alive_high) & (freq_pct >= s.mid_percentile) & (f > 0),
-        (p >= s.alive_high) & (f > 0),
-        (p >= s.alive_mid) & (f > 0),
-        (value_pct >= s.top_percentile) & (freq_pct >= s.mid_percentile),
-        (p >= s.alive_low) & (f > 0),
-        (f == 0) | (p >= s.alive_lost),
-    ]
-    seg_code = np.select(conditions, list(range(len(conditions))), default=len(conditions))
-    seg_names = np.array(SEGMENTS, dtype=object)
-    rules = segment_rules(cfg)
-    table["segment"] = pd.Categorical(seg_names[seg_code], categories=list(SEGMENTS))
+    table["loyalty_score"] = raw["loyalty"]
+    table["insight_score"] = raw["insight"]
+    seg = raw["segment"].astype(np.intp)
+    act = raw["action"].astype(np.intp)
+    table["segment"] = pd.Categorical.from_codes(seg, categories=list(SEGMENTS))
     table["segment_rule"] = pd.Categorical(
-        np.array([f"{k}: {v}" for k, v in rules.items()], dtype=object)[seg_code])
-
-    complaint = table["complaint"].to_numpy()
-    action_code = np.select(
-        [complaint & (seg_code != SEGMENTS.index("lost")),
-         np.isin(seg_code, [1, 2]), np.isin(seg_code, [5, 6]), np.isin(seg_code, [0, 3, 4])],
-        [0, 1, 2, 3], default=4)
-    arules = action_rules(cfg)
-    table["action"] = pd.Categorical(np.array(ACTIONS, dtype=object)[action_code],
-                                     categories=list(ACTIONS))
+        np.array([f"{k}: {v}" for k, v in segment_rules(cfg).items()], dtype=object)[seg])
+    table["action"] = pd.Categorical.from_codes(act, categories=list(ACTIONS))
     table["action_rule"] = pd.Categorical(
-        np.array([f"{k}: {v}" for k, v in arules.items()], dtype=object)[action_code])
-    drivers, main = _drivers(table, cfg, value_pct, freq_pct)
-    table["drivers"] = drivers
-    table["main_driver"] = main
+        np.array([f"{k}: {v}" for k, v in action_rules(cfg).items()], dtype=object)[act])
+    table["drivers"] = np.array(raw["drivers"], dtype=object)
+    kinds = list(_core.INSIGHT_DRIVERS) + [""]
+    table["main_driver"] = pd.Categorical.from_codes(raw["main_driver"].astype(np.intp),
+                                                     categories=kinds)
     del table["complaint"]
 
 
-_UNITS = {1.0: "day", 7.0: "week"}
-
-
-def _drivers(table: pd.DataFrame, cfg: InsightConfig, value_pct: np.ndarray,
-             freq_pct: np.ndarray) -> tuple[np.ndarray, pd.Categorical]:
-    """Up to three plain-word reasons per customer, strongest first.
-
-    Each candidate has a strength; only positive strengths count:
-    purchase gap (gap / usual interval - 1, once the gap is at least twice the usual
-    interval; usual interval = recency / frequency), single purchase long ago (age / new_days - 1),
-    negative feedback (-3 x satisfaction), NPS detractor (1.5), falling satisfaction
-    (-3 x trend per 30 days), and the strengths top value (value percentile), frequent buyer
-    (frequency percentile), NPS promoter (0.8) and positive feedback (satisfaction).
-    """
-    f = table["frequency"].to_numpy()
-    r = table["recency"].to_numpy()
-    t = table["T"].to_numpy()
-    sat = table["satisfaction"].to_numpy(np.float64)
-    trend = table["satisfaction_trend"].to_numpy(np.float64)
-    nps = table["nps_latest"].to_numpy(dtype=np.float64, na_value=np.nan)
-    unit = _UNITS.get(float(cfg.period_days), f"{cfg.period_days:g}-day period")
-    s = cfg.segments
-    gap = t - r
-    with np.errstate(divide="ignore", invalid="ignore"):
-        usual = np.where(f > 0, r / np.maximum(f, 1), np.nan)
-        ratio = gap / np.maximum(usual, 1e-9)
-        # A gap is only a reason once it is twice the usual interval.
-        gap_strength = np.where((f > 0) & (ratio >= 2.0), ratio - 1.0, -np.inf)
-    kinds = ["purchase gap", "single purchase", "negative feedback", "NPS detractor",
-             "falling satisfaction", "top value", "frequent buyer", "NPS promoter",
-             "positive feedback"]
-    strength = np.column_stack([
-        gap_strength,
-        np.where(f == 0, t * cfg.period_days / s.new_days - 1.0, -np.inf),
-        np.where(sat < 0, -3.0 * sat, -np.inf),
-        np.where(nps <= 6, 1.5, -np.inf),
-        np.where(trend < -0.05, -3.0 * trend, -np.inf),
-        np.where(value_pct >= s.top_percentile, value_pct, -np.inf),
-        np.where((freq_pct >= s.top_percentile) & (f > 0), freq_pct, -np.inf),
-        np.where(nps >= 9, 0.8, -np.inf),
-        np.where(sat > 0.3, sat, -np.inf),
-    ])
-    strength = np.nan_to_num(strength, nan=-np.inf, posinf=1e300)
-    # Stable order on ties: the earlier kind (risks before strengths) wins.
-    order = np.argsort(-strength, axis=1, kind="stable")[:, :3]
-    top = np.take_along_axis(strength, order, axis=1)
-
-    def n_units(x: float) -> str:
-        k = f"{x:.0f}"
-        return f"{k} {unit}" if k == "1" else f"{k} {unit}s"
-
-    def text(kind: int, i: int) -> str:
-        if kind == 0:
-            return f"no purchase for {n_units(gap[i])}, usually every {usual[i]:.0f}"
-        if kind == 1:
-            return f"one purchase only, {n_units(t[i])} ago"
-        if kind == 2:
-            return f"negative feedback (satisfaction {sat[i]:+.2f})"
-        if kind == 3:
-            return f"NPS detractor (last answer {int(nps[i])})"
-        if kind == 4:
-            return f"satisfaction falling ({trend[i]:+.2f} per 30 days)"
-        if kind == 5:
-            return f"top {max(1.0, 100 * (1 - value_pct[i])):.0f}% by {cfg.clv_months}-month value"
-        if kind == 6:
-            return ("buys about every " + (unit if f"{usual[i]:.0f}" == "1"
-                                           else n_units(usual[i])))
-        if kind == 7:
-            return f"NPS promoter (last answer {int(nps[i])})"
-        return f"positive feedback (satisfaction {sat[i]:+.2f})"
-
-    n = len(f)
-    out = np.empty(n, dtype=object)
-    ok = top > 0
-    for i in range(n):
-        parts = [text(int(order[i, j]), i) for j in range(3) if ok[i, j]]
-        out[i] = "; ".join(parts)
-    main_code = np.where(ok[:, 0], order[:, 0], len(kinds))
-    main = pd.Categorical(np.array(kinds + [""], dtype=object)[main_code],
-                          categories=kinds + [""])
-    return out, main
+#: How the drivers are chosen: each candidate has a strength, the three strongest positive
+#: ones are listed (ties: the earlier kind), the first is ``main_driver``.
+_DRIVER_RULES: dict[str, str] = {
+    "purchase gap": "gap / usual interval - 1, once the gap since the last purchase is at "
+                    "least twice the usual interval (recency / frequency)",
+    "single purchase": "age / new_days - 1 for customers without a repeat purchase",
+    "negative feedback": "-3 x satisfaction, when satisfaction < 0",
+    "NPS detractor": "1.5, when the latest NPS answer is 0-6",
+    "falling satisfaction": "-3 x trend (per 30 days), when the trend < -0.05",
+    "top value": "the value percentile, when in the top (>= top_percentile)",
+    "frequent buyer": "the frequency percentile, when >= top_percentile (repeat buyers)",
+    "NPS promoter": "0.8, when the latest NPS answer is 9-10",
+    "positive feedback": "satisfaction, when > 0.3",
+}
 
 
 def insight_table(transactions: pd.DataFrame, feedback: pd.DataFrame | None = None, *,
@@ -529,5 +411,3 @@ def insight_table(transactions: pd.DataFrame, feedback: pd.DataFrame | None = No
     """``CustomerInsight(config).score(transactions, feedback, **kwargs)``."""
     return CustomerInsight(config).score(transactions, feedback, **kwargs)
 
-
-_ = _core  # the extension must be importable before the pipeline runs

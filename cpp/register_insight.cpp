@@ -1,0 +1,90 @@
+// Bindings for include/custinsight/insight/{config, scoring}.hpp.
+
+#include "pybind11.hpp"
+
+#include <string>
+
+#include "custinsight/insight/config.hpp"
+#include "custinsight/insight/scoring.hpp"
+
+namespace custinsight::bindings {
+namespace {
+
+using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using Flags = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>;
+
+template <class T, int Flags>
+std::span<const T> view(const py::array_t<T, Flags>& a, const char* name) {
+  if (a.ndim() != 1) throw py::value_error(std::string(name) + " must be one-dimensional");
+  return {a.data(), static_cast<std::size_t>(a.size())};
+}
+
+insight::ModelKind model_kind(const std::string& name) {
+  if (name == "beta_geo") return insight::ModelKind::kBetaGeo;
+  if (name == "modified_beta_geo") return insight::ModelKind::kModifiedBetaGeo;
+  if (name == "pareto_nbd") return insight::ModelKind::kParetoNbd;
+  throw py::value_error("model = '" + name + "': must be beta_geo, modified_beta_geo or pareto_nbd");
+}
+
+py::array_t<double> survival(const std::string& model, const Array& params, const Array& frequency,
+                             const Array& T, double horizon) {
+  const auto kind = model_kind(model);
+  absl::StatusOr<std::vector<double>> r;
+  {
+    py::gil_scoped_release release;
+    r = insight::survival_probability(kind, view(params, "params"), view(frequency, "frequency"), view(T, "T"),
+                                      horizon);
+  }
+  return to_numpy(value_or_throw(std::move(r)));
+}
+
+py::dict score(const Array& frequency, const Array& recency, const Array& T, const Array& p_alive,
+               const Array& churn_risk, const Array& clv, const Array& satisfaction,
+               const Array& satisfaction_trend, const Array& nps_latest, const Flags& complaint,
+               const std::string& config_json) {
+  const auto config = value_or_throw(insight::config_from_json(config_json));
+  insight::ScoringInput in{view(frequency, "frequency"), view(recency, "recency"),   view(T, "T"),
+                           view(p_alive, "p_alive"),   view(churn_risk, "churn_risk"), view(clv, "clv"),
+                           view(satisfaction, "satisfaction"), view(satisfaction_trend, "satisfaction_trend"),
+                           view(nps_latest, "nps_latest"), view(complaint, "complaint")};
+  absl::StatusOr<insight::ScoringOutput> r;
+  {
+    py::gil_scoped_release release;
+    r = insight::score_customers(in, config);
+  }
+  auto out = value_or_throw(std::move(r));
+  py::dict d;
+  d["value_percentile"] = to_numpy(out.value_percentile);
+  d["frequency_percentile"] = to_numpy(out.frequency_percentile);
+  d["loyalty"] = to_numpy(out.loyalty);
+  d["insight"] = to_numpy(out.insight);
+  d["segment"] = to_numpy(out.segment);
+  d["action"] = to_numpy(out.action);
+  d["main_driver"] = to_numpy(out.main_driver);
+  py::list drivers(out.drivers.size());
+  for (std::size_t i = 0; i < out.drivers.size(); ++i)
+    drivers[i] = py::str(out.drivers[i]);
+  d["drivers"] = std::move(drivers);
+  return d;
+}
+
+}  // namespace
+
+void register_insight(py::module_& m) {
+  m.def("insight_survival_probability", &survival, "model"_a, "params"_a, "frequency"_a, "T"_a,
+        "horizon"_a,
+        R"doc(P(alive at T + horizon | alive at T, history) per customer (closed forms).)doc");
+  m.def("insight_score_customers", &score, "frequency"_a, "recency"_a, "T"_a, "p_alive"_a,
+        "churn_risk"_a, "clv"_a, "satisfaction"_a, "satisfaction_trend"_a, "nps_latest"_a,
+        "complaint"_a, "config_json"_a,
+        R"doc(Loyalty and insight scores, segment, action and drivers per customer.)doc");
+  py::list segments, actions, drivers;
+  for (const char* s : insight::kSegments) segments.append(s);
+  for (const char* s : insight::kActions) actions.append(s);
+  for (const char* s : insight::kDrivers) drivers.append(s);
+  m.attr("INSIGHT_SEGMENTS") = py::tuple(segments);
+  m.attr("INSIGHT_ACTIONS") = py::tuple(actions);
+  m.attr("INSIGHT_DRIVERS") = py::tuple(drivers);
+}
+
+}  // namespace custinsight::bindings
