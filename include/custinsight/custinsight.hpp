@@ -19,3 +19,5 @@
 #include "custinsight/status.hpp"
 #include "custinsight/touchpoint.hpp"
 #include "custinsight/version.hpp"
+#include "custinsight/insight/config.hpp"
+#include "custinsight/insight/scoring.hpp"

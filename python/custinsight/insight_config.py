@@ -84,6 +84,13 @@ class InsightConfig:
     segments: SegmentThresholds = field(default_factory=SegmentThresholds)
 
     def __post_init__(self) -> None:
+        # Whole numbers given for float settings become floats, so that equality and the
+        # TOML/JSON text do not depend on how a value was typed.
+        for obj in (self, self.loyalty_weights, self.insight_weights, self.segments):
+            for f in fields(obj):
+                v = getattr(obj, f.name)
+                if f.type == "float" and isinstance(v, int) and not isinstance(v, bool):
+                    setattr(obj, f.name, float(v))
         self.validate()
 
     def validate(self) -> None:
