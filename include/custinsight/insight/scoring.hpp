@@ -38,6 +38,36 @@ inline constexpr std::array<const char*, 9> kDrivers = {
     "purchase gap", "single purchase", "negative feedback", "NPS detractor",
     "falling satisfaction", "top value", "frequent buyer", "NPS promoter", "positive feedback"};
 
+/// @brief "segment: rule" texts in kSegments order, with the configured thresholds (p =
+/// P(alive), V / F = value / frequency percentiles); the Python `segment_rules` gives the same.
+inline std::array<std::string, 9> segment_rule_texts(const InsightConfig& cfg) {
+  const auto& s = cfg.segments;
+  std::array<std::string, 9> rules = {
+      absl::StrFormat("no repeat purchase and age <= %g days", s.new_days),
+      absl::StrFormat("p >= %g, V >= %g, F >= %g and a repeat purchase", s.alive_high,
+                      s.top_percentile, s.top_percentile),
+      absl::StrFormat("p >= %g, F >= %g and a repeat purchase", s.alive_high, s.mid_percentile),
+      absl::StrFormat("p >= %g and a repeat purchase", s.alive_high),
+      absl::StrFormat("p >= %g and a repeat purchase", s.alive_mid),
+      absl::StrFormat("V >= %g and F >= %g", s.top_percentile, s.mid_percentile),
+      absl::StrFormat("p >= %g and a repeat purchase", s.alive_low),
+      absl::StrFormat("no repeat purchase, or p >= %g", s.alive_lost),
+      absl::StrFormat("p < %g", s.alive_lost)};
+  for (std::size_t k = 0; k < rules.size(); ++k) rules[k] = std::string(kSegments[k]) + ": " + rules[k];
+  return rules;
+}
+
+/// @brief "action: rule" texts in kActions order.
+inline std::array<std::string, 5> action_rule_texts(const InsightConfig& cfg) {
+  std::array<std::string, 5> rules = {
+      absl::StrFormat("latest feedback negative (score < %g) or an NPS detractor, within %g "
+                      "days, and not lost", cfg.negative_threshold, cfg.complaint_days),
+      "segment champions or loyal", "segment can't lose or at risk",
+      "segment new, promising or needs attention", "segment hibernating or lost"};
+  for (std::size_t k = 0; k < rules.size(); ++k) rules[k] = std::string(kActions[k]) + ": " + rules[k];
+  return rules;
+}
+
 namespace detail {
 
 /// 2F1(a, b; c; -z) for z >= 0 through Pfaff's transformation
