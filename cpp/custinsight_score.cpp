@@ -1,0 +1,243 @@
+// custinsight-score: the insight table from CSV files, without Python.
+//
+//   custinsight-score --transactions tx.csv [--feedback fb.csv] [--as-of YYYY-MM-DD]
+//                     [--config settings.json] --out scores.csv
+//
+// The numbers are those of `custinsight score` (same core, same steps; see
+// include/custinsight/insight/pipeline.hpp). Exit code 2 with a one-line message on bad input;
+// the output is written to a temporary file and renamed, so a failure leaves nothing behind.
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "custinsight/insight/config.hpp"
+#include "custinsight/insight/csv.hpp"
+#include "custinsight/insight/pipeline.hpp"
+
+namespace ins = custinsight::insight;
+
+namespace {
+
+struct Args {
+  std::string transactions, feedback, as_of, config, out;
+  std::string customer_id_col = "customer_id", datetime_col = "datetime", amount_col = "amount";
+  std::string fb_customer_id_col = "customer_id", fb_datetime_col = "datetime";
+  std::string touchpoint_col, rating_col, nps_col, text_col;
+};
+
+absl::StatusOr<Args> parse_args(int argc, char** argv) {
+  Args a;
+  std::map<std::string, std::string*> options{
+      {"--transactions", &a.transactions}, {"--feedback", &a.feedback}, {"--as-of", &a.as_of},
+      {"--config", &a.config}, {"--out", &a.out}, {"--customer-id-col", &a.customer_id_col},
+      {"--datetime-col", &a.datetime_col}, {"--amount-col", &a.amount_col},
+      {"--feedback-customer-id-col", &a.fb_customer_id_col},
+      {"--feedback-datetime-col", &a.fb_datetime_col}, {"--touchpoint-col", &a.touchpoint_col},
+      {"--rating-col", &a.rating_col}, {"--nps-col", &a.nps_col}, {"--text-col", &a.text_col}};
+  for (int i = 1; i < argc; ++i) {
+    const std::string key = argv[i];
+    auto it = options.find(key);
+    if (it == options.end()) return absl::InvalidArgumentError("unknown argument " + key);
+    if (i + 1 >= argc) return absl::InvalidArgumentError(key + " needs a value");
+    *it->second = argv[++i];
+  }
+  if (a.transactions.empty()) return absl::InvalidArgumentError("give --transactions FILE");
+  if (a.out.empty()) return absl::InvalidArgumentError("give --out FILE.csv");
+  return a;
+}
+
+/// Customer ids: integers when every id in the transactions is one, else text labels coded in
+/// sorted order (feedback ids are looked up among them).
+struct Ids {
+  bool text = false;
+  std::vector<std::string> labels;
+  absl::flat_hash_map<std::string, std::int64_t> code;
+};
+
+absl::StatusOr<std::vector<std::int64_t>> parse_ids(const ins::CsvColumns& csv, std::size_t col,
+                                                    Ids& ids, bool define) {
+  const auto& cells = csv.cells[col];
+  std::vector<std::int64_t> out(cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i)
+    if (cells[i].empty())
+      return absl::InvalidArgumentError(absl::StrFormat("%s: line %d: column '%s' is empty",
+                                                        csv.file, csv.line[i], csv.names[col]));
+  if (define) {
+    for (std::size_t i = 0; i < cells.size() && !ids.text; ++i)
+      if (!absl::SimpleAtoi(cells[i], &out[i])) ids.text = true;
+    if (!ids.text) return out;
+    ids.labels = cells;
+    std::sort(ids.labels.begin(), ids.labels.end());
+    ids.labels.erase(std::unique(ids.labels.begin(), ids.labels.end()), ids.labels.end());
+    for (std::size_t k = 0; k < ids.labels.size(); ++k)
+      ids.code.emplace(ids.labels[k], static_cast<std::int64_t>(k));
+  }
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (ids.text) {
+      auto it = ids.code.find(cells[i]);
+      out[i] = it == ids.code.end() ? -1 : it->second;
+    } else if (!absl::SimpleAtoi(cells[i], &out[i])) {
+      out[i] = std::numeric_limits<std::int64_t>::min();  // not a customer of the table
+    }
+  }
+  return out;
+}
+
+absl::Status check_range(const ins::CsvColumns& csv, std::size_t col, const std::vector<double>& v,
+                         double lo, double hi) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (std::isnan(v[i])) continue;
+    if (v[i] < lo || v[i] > hi || v[i] != std::round(v[i]))
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: line %d: column '%s': '%s' is not a whole number in %g..%g", csv.file, csv.line[i],
+          csv.names[col], csv.cells[col][i], lo, hi));
+  }
+  return absl::OkStatus();
+}
+
+std::string num(double x) {
+  if (std::isnan(x)) return "";
+  return absl::StrFormat("%.17g", x);
+}
+
+std::string quote(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+absl::Status run(const Args& a) {
+  ins::InsightConfig cfg;
+  if (!a.config.empty()) {
+    std::ifstream in(a.config);
+    if (!in) return absl::InvalidArgumentError(a.config + ": no such file");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto c = ins::config_from_json(text.str());
+    if (!c.ok()) return absl::InvalidArgumentError(a.config + ": " + std::string(c.status().message()));
+    cfg = *c;
+  }
+  CUSTINSIGHT_ASSIGN_OR_RETURN(
+      auto txc, ins::read_csv(a.transactions, {a.customer_id_col, a.datetime_col, a.amount_col}));
+  Ids ids;
+  ins::Transactions tx;
+  CUSTINSIGHT_ASSIGN_OR_RETURN(tx.customer, parse_ids(txc, 0, ids, true));
+  CUSTINSIGHT_ASSIGN_OR_RETURN(tx.time_ns, ins::parse_dates(txc, 1));
+  CUSTINSIGHT_ASSIGN_OR_RETURN(tx.amount, ins::parse_numbers(txc, 2, false));
+  for (std::size_t i = 0; i < tx.amount.size(); ++i)
+    if (tx.amount[i] < 0)
+      return absl::InvalidArgumentError(absl::StrFormat("%s: line %d: column '%s': '%s' is negative",
+                                                        txc.file, txc.line[i], txc.names[2],
+                                                        txc.cells[2][i]));
+  std::optional<ins::Feedback> fb;
+  if (!a.feedback.empty()) {
+    auto pick = [](const std::string& given, const char* standard) {
+      return given.empty() ? std::string(standard) : given;
+    };
+    std::vector<std::string> required{a.fb_customer_id_col, a.fb_datetime_col};
+    std::vector<std::string> optional;
+    // Named columns must exist; the standard names are used when present.
+    for (auto [given, standard] : {std::pair{&a.touchpoint_col, "touchpoint"},
+                                   {&a.rating_col, "csat"}, {&a.nps_col, "nps"},
+                                   {&a.text_col, "text"}})
+      (given->empty() ? optional : required).push_back(pick(*given, standard));
+    CUSTINSIGHT_ASSIGN_OR_RETURN(auto fbc, ins::read_csv(a.feedback, required, optional));
+    fb.emplace();
+    CUSTINSIGHT_ASSIGN_OR_RETURN(fb->customer, parse_ids(fbc, 0, ids, false));
+    CUSTINSIGHT_ASSIGN_OR_RETURN(fb->time_ns, ins::parse_dates(fbc, 1));
+    if (auto k = fbc.find(pick(a.rating_col, "csat")); k >= 0) {
+      CUSTINSIGHT_ASSIGN_OR_RETURN(fb->rating, ins::parse_numbers(fbc, static_cast<std::size_t>(k), true));
+      CUSTINSIGHT_RETURN_IF_ERROR(check_range(fbc, static_cast<std::size_t>(k), fb->rating, 1, 5));
+    }
+    if (auto k = fbc.find(pick(a.nps_col, "nps")); k >= 0) {
+      CUSTINSIGHT_ASSIGN_OR_RETURN(fb->nps, ins::parse_numbers(fbc, static_cast<std::size_t>(k), true));
+      CUSTINSIGHT_RETURN_IF_ERROR(check_range(fbc, static_cast<std::size_t>(k), fb->nps, 0, 10));
+    }
+    if (auto k = fbc.find(pick(a.text_col, "text")); k >= 0) {
+      fb->text = fbc.cells[static_cast<std::size_t>(k)];
+      fb->text_missing.resize(fb->text.size());
+      for (std::size_t i = 0; i < fb->text.size(); ++i) fb->text_missing[i] = fb->text[i].empty();
+    }
+  }
+  std::optional<std::int64_t> as_of;
+  if (!a.as_of.empty()) {
+    std::int64_t ns = 0;
+    if (!ins::parse_datetime_ns(a.as_of, ns))
+      return absl::InvalidArgumentError("--as-of '" + a.as_of + "' is not a date");
+    as_of = ns;
+  }
+  CUSTINSIGHT_ASSIGN_OR_RETURN(auto table, ins::score_table(tx, fb ? &*fb : nullptr, as_of, cfg));
+
+  const auto seg_rules = ins::segment_rule_texts(cfg);
+  const auto act_rules = ins::action_rule_texts(cfg);
+  const std::filesystem::path out(a.out), tmp = out.string() + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary);
+    if (!f) return absl::InvalidArgumentError(a.out + ": cannot write");
+    f << "customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,clv,"
+         "churn_risk,no_purchase_risk,satisfaction,satisfaction_trend,n_responses,nps_latest,"
+         "nps_class,loyalty_score,insight_score,segment,segment_rule,action,action_rule,drivers,"
+         "main_driver\n";
+    const auto& s = table.scores;
+    for (std::size_t i = 0; i < table.customer.size(); ++i) {
+      const double nps = table.nps_latest[i];
+      const char* nps_class = std::isnan(nps) ? "" : nps >= 9 ? "promoter" : nps >= 7 ? "passive" : "detractor";
+      const auto seg = static_cast<std::size_t>(s.segment[i]);
+      const auto act = static_cast<std::size_t>(s.action[i]);
+      const auto drv = static_cast<std::size_t>(s.main_driver[i]);
+      f << quote(ids.text ? ids.labels[static_cast<std::size_t>(table.customer[i])]
+                          : std::to_string(table.customer[i]))
+        << ',' << num(table.frequency[i]) << ',' << num(table.recency[i]) << ','
+        << num(table.T[i]) << ',' << num(table.monetary_value[i]) << ',' << num(table.p_alive[i])
+        << ',' << num(table.expected_purchases[i]) << ',' << num(table.clv[i]) << ','
+        << num(table.churn_risk[i]) << ',' << num(table.no_purchase_risk[i]) << ','
+        << num(table.satisfaction[i]) << ',' << num(table.satisfaction_trend[i]) << ','
+        << table.n_responses[i] << ',' << (std::isnan(nps) ? "" : std::to_string(static_cast<int>(nps)))
+        << ',' << nps_class << ',' << num(s.loyalty[i]) << ',' << num(s.insight[i]) << ','
+        << quote(ins::kSegments[seg]) << ',' << quote(seg_rules[seg]) << ','
+        << quote(ins::kActions[act]) << ',' << quote(act_rules[act]) << ','
+        << quote(s.drivers[i]) << ',' << (drv < ins::kDrivers.size() ? ins::kDrivers[drv] : "")
+        << '\n';
+    }
+    if (!f) return absl::InvalidArgumentError(a.out + ": write failed");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, out, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    return absl::InvalidArgumentError(a.out + ": cannot rename the temporary file");
+  }
+  std::cout << absl::StrFormat("Scored %d customers with the %s model; wrote %s\n",
+                               table.customer.size(), table.model, a.out);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = parse_args(argc, argv);
+  absl::Status status = args.ok() ? run(*args) : args.status();
+  if (!status.ok()) {
+    if (args.ok()) {
+      std::error_code ec;
+      std::filesystem::remove(args->out + ".tmp", ec);
+    }
+    std::cerr << "custinsight-score: error: " << status.message() << "\n";
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,98 @@
+"""The C++ program custinsight-score gives the numbers of `custinsight score` (to 1e-9) and the
+same one-line errors. Skipped when the program has not been built (cmake -S . -B build/cpp)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import custinsight as ci
+from custinsight.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _program() -> str:
+    candidates = [os.environ.get("CUSTINSIGHT_SCORE", ""), str(ROOT / "build/cpp/custinsight-score"),
+                  shutil.which("custinsight-score") or ""]
+    for c in candidates:
+        if c and Path(c).is_file() and os.access(c, os.X_OK):
+            return c
+    pytest.skip("custinsight-score is not built (cmake -S . -B build/cpp && cmake --build "
+                "build/cpp --target custinsight-score): the C++ comparison is skipped")
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, index_col=0, keep_default_na=False, na_values=[""])
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cpp")
+    data = ci.simulate(n_customers=4000, seed=21)
+    data.transactions[["customer_id", "datetime", "amount"]].to_csv(d / "tx.csv", index=False)
+    data.responses.to_csv(d / "fb.csv", index=False)
+    return data, d
+
+
+@pytest.mark.parametrize("with_feedback,config", [(True, None), (False, None),
+                                                  (True, {"model": "pareto_nbd",
+                                                          "horizon_days": 180.0})])
+def test_same_numbers_as_python(files, tmp_path, with_feedback, config):
+    program = _program()
+    data, d = files
+    args = ["--transactions", str(d / "tx.csv"), "--as-of", str(data.end.date())]
+    if with_feedback:
+        args += ["--feedback", str(d / "fb.csv")]
+    if config is not None:
+        cfg = ci.InsightConfig.from_dict(config)
+        cfg.save(tmp_path / "c.json")
+        args += ["--config", str(tmp_path / "c.json")]
+    done = subprocess.run([program, *args, "--out", str(tmp_path / "c.csv")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert main(["score", *args, "--out", str(tmp_path / "p.csv"), "--rows", "0"]) == 0
+    c, p = _read(tmp_path / "c.csv"), _read(tmp_path / "p.csv")
+    assert list(c.columns) == list(p.columns)
+    assert c.index.equals(p.index)
+    for col in p.columns:
+        a, b = p[col], c[col]
+        if a.dtype.kind in "fi" and b.dtype.kind in "fi":
+            np.testing.assert_allclose(b.to_numpy(float), a.to_numpy(float), rtol=1e-9,
+                                       atol=1e-9, err_msg=col)
+        else:
+            same = (a.astype(str) == b.astype(str)) | (a.isna() & b.isna())
+            assert same.all(), (col, a[~same].head(), b[~same].head())
+    if config is not None:
+        assert "pareto_nbd" in done.stdout
+
+
+@pytest.mark.parametrize("text,message", [
+    ("", "tx.csv: the file is empty"),
+    ("customer_id,date,amount\n1,2024-01-01,3\n", "tx.csv: line 1: missing column 'datetime'"),
+    ("customer_id,datetime,amount,amount\n1,2024-01-01,3,4\n",
+     "tx.csv: line 1: column 'amount' appears twice"),
+    ("\ufeffcustomer_id,datetime,amount\r\n1,2024-01-01,3\r\n2,2024-13-45,3\r\n",
+     "tx.csv: line 3: column 'datetime': '2024-13-45' is not a date"),
+    ("customer_id,datetime,amount\n1,2024-01-01,3\n2,2024-01-02,abc\n",
+     "tx.csv: line 3: column 'amount': 'abc' is not a number"),
+])
+def test_bad_input_exits_2(tmp_path, text, message):
+    program = _program()
+    p = tmp_path / "tx.csv"
+    p.write_bytes(text.encode("utf-8"))
+    out = tmp_path / "out.csv"
+    done = subprocess.run([program, "--transactions", str(p), "--out", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert message in done.stderr and done.stderr.count("\n") == 1
+    assert not out.exists() and not (tmp_path / "out.csv.tmp").exists()
+    # the Python reader says the same
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        ci.read_transactions(p)
