@@ -21,3 +21,5 @@
 #include "custinsight/version.hpp"
 #include "custinsight/insight/config.hpp"
 #include "custinsight/insight/scoring.hpp"
+#include "custinsight/insight/csv.hpp"
+#include "custinsight/insight/pipeline.hpp"
