@@ -3,6 +3,11 @@
 /// @file custinsight.hpp
 /// @brief Everything in one include: ingest -> summarise -> fit -> score -> report.
 
+#include "custinsight/churn/cox.hpp"
+#include "custinsight/churn/design.hpp"
+#include "custinsight/churn/logistic.hpp"
+#include "custinsight/churn/metrics.hpp"
+#include "custinsight/churn/model_io.hpp"
 #include "custinsight/parallel.hpp"
 #include "custinsight/rfm.hpp"
 #include "custinsight/simulate.hpp"
