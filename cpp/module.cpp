@@ -9,6 +9,7 @@
 namespace custinsight::bindings {
 void register_rfm(py::module_& m);
 void register_simulate(py::module_& m);
+void register_churn(py::module_& m);
 }  // namespace custinsight::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -21,4 +22,5 @@ PYBIND11_MODULE(_core, m) {
 
   custinsight::bindings::register_rfm(m);
   custinsight::bindings::register_simulate(m);
+  custinsight::bindings::register_churn(m);
 }
