@@ -25,8 +25,13 @@ Eigen::Map<const RowMatrixXd> as_matrix(const Matrix& X) {
   return {X.data(), static_cast<Eigen::Index>(X.shape(0)), static_cast<Eigen::Index>(X.shape(1))};
 }
 
+std::span<const double> vector_span(const Vector& v) {
+  if (v.ndim() != 1) throw py::value_error("expected a one-dimensional array");
+  return {v.data(), static_cast<std::size_t>(v.size())};
+}
+
 std::span<const double> optional_span(const std::optional<Vector>& v) {
-  return v ? as_span(*v) : std::span<const double>{};
+  return v ? vector_span(*v) : std::span<const double>{};
 }
 
 py::tuple breakdown_to_tuple(DriverBreakdown&& b) {
@@ -44,7 +49,7 @@ LogisticModel fit_logistic_py(const Matrix& X, const Vector& y, const std::optio
                               double cw0, double cw1, bool impute_missing, int max_iter,
                               double tol, std::int64_t subsample_threshold) {
   const auto Xm = as_matrix(X);
-  const auto ys = as_span(y);
+  const auto ys = vector_span(y);
   const auto ws = optional_span(w);
   LogisticOptions o;
   o.C = C;
@@ -68,8 +73,8 @@ CoxModel fit_cox_py(const Matrix& X, const Vector& duration, const Vector& event
                     double penalizer, const std::string& ties, bool standardize,
                     bool impute_missing, int max_iter, double tol) {
   const auto Xm = as_matrix(X);
-  const auto t = as_span(duration);
-  const auto e = as_span(event);
+  const auto t = vector_span(duration);
+  const auto e = vector_span(event);
   const auto ws = optional_span(w);
   CoxOptions o;
   o.penalizer = penalizer;
@@ -101,8 +106,8 @@ py::tuple drivers_py(const Model& m, const Matrix& X, int top_k, F&& scorer) {
 
 template <class F>
 double metric_py(const Vector& y, const Vector& s, const std::optional<Vector>& w, F&& f) {
-  const auto ys = as_span(y);
-  const auto ss = as_span(s);
+  const auto ys = vector_span(y);
+  const auto ss = vector_span(s);
   const auto ws = optional_span(w);
   absl::StatusOr<double> result;
   {
@@ -238,8 +243,8 @@ void register_churn(py::module_& m) {
   m.def(
       "calibration_table",
       [](const Vector& y, const Vector& s, const std::optional<Vector>& w, int n_bins) {
-        const auto ys = as_span(y);
-        const auto ss = as_span(s);
+        const auto ys = vector_span(y);
+        const auto ss = vector_span(s);
         const auto ws = optional_span(w);
         absl::StatusOr<CalibrationTable> result;
         {

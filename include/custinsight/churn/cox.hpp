@@ -242,10 +242,10 @@ inline absl::StatusOr<CoxModel> fit_cox(const FeatureMatrixRef& X, std::span<con
   data.weight = sample_weight;
   data.Z.resize(n, p);
   {
-    const FeatureScaling& s = model.scaling;
+    const detail::AffineScaling affine(model.scaling);
     detail::parallel_chunks(n, detail::kRowBlock, [&](std::ptrdiff_t b0, std::ptrdiff_t b1) {
       RowMatrixXd T;
-      detail::standardized_tile(X, s, b0, b1, T);
+      detail::standardized_tile(X, affine, b0, b1, T);
       data.Z.middleRows(b0, b1 - b0) = T.rightCols(p);
     });
   }

@@ -128,15 +128,23 @@ inline FeatureScaling compute_scaling(const FeatureMatrixRef& X, std::span<const
   const std::ptrdiff_t n_blocks = (n + kRowBlock - 1) / kRowBlock;
   Eigen::MatrixXd part_sum = Eigen::MatrixXd::Zero(p, n_blocks);
   Eigen::MatrixXd part_w = Eigen::MatrixXd::Zero(p, n_blocks);
+  // Without imputation the input was checked finite, so whole rows can be accumulated.
   parallel_chunks(n, kRowBlock, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
     const std::ptrdiff_t b = begin / kRowBlock;
+    auto sum = part_sum.col(b);
+    auto wsum = part_w.col(b);
     for (std::ptrdiff_t i = begin; i < end; ++i) {
       const double wi = weight_at(w, i);
+      if (!impute_missing) {
+        sum.noalias() += wi * X.row(i).transpose();
+        wsum.array() += wi;
+        continue;
+      }
       for (Eigen::Index j = 0; j < p; ++j) {
         const double v = X(i, j);
         if (std::isnan(v)) continue;
-        part_sum(j, b) += wi * v;
-        part_w(j, b) += wi;
+        sum[j] += wi * v;
+        wsum[j] += wi;
       }
     }
   });
@@ -145,13 +153,18 @@ inline FeatureScaling compute_scaling(const FeatureMatrixRef& X, std::span<const
   Eigen::MatrixXd part_ss = Eigen::MatrixXd::Zero(p, n_blocks);
   parallel_chunks(n, kRowBlock, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
     const std::ptrdiff_t b = begin / kRowBlock;
+    auto ss = part_ss.col(b);
     for (std::ptrdiff_t i = begin; i < end; ++i) {
       const double wi = weight_at(w, i);
+      if (!impute_missing) {
+        ss.array() += wi * (X.row(i).transpose() - s.mean).array().square();
+        continue;
+      }
       for (Eigen::Index j = 0; j < p; ++j) {
         const double v = X(i, j);
         if (std::isnan(v)) continue;
         const double d = v - s.mean[j];
-        part_ss(j, b) += wi * d * d;
+        ss[j] += wi * d * d;
       }
     }
   });
@@ -177,20 +190,40 @@ inline FeatureScaling compute_scaling(const FeatureMatrixRef& X, std::span<const
   return s;
 }
 
-/// Fill `Z` (rows x (p + 1), row-major) with [1, z_1, ..., z_p] for rows [begin, end).
-inline void standardized_tile(const FeatureMatrixRef& X, const FeatureScaling& s,
+/// z = x * factor + shift per feature, with factor = 0 and shift = 0 for constant features, so
+/// that the inner loop is one fused multiply-add without branches.
+struct AffineScaling {
+  Eigen::VectorXd factor, shift;
+  bool impute_missing = false;
+  explicit AffineScaling(const FeatureScaling& s) : impute_missing(s.impute_missing) {
+    const Eigen::Index p = s.size();
+    factor.resize(p);
+    shift.resize(p);
+    for (Eigen::Index j = 0; j < p; ++j) {
+      const bool off = s.constant[static_cast<std::size_t>(j)];
+      factor[j] = off ? 0.0 : 1.0 / s.scale[j];
+      shift[j] = off ? 0.0 : -s.mean[j] / s.scale[j];
+    }
+  }
+};
+
+/// Fill `Z` (rows x (p + 1), row-major) with [1, z_1, ..., z_p] for rows [begin, end); a
+/// missing value (allowed only when imputing) becomes z = 0, the training mean.
+inline void standardized_tile(const FeatureMatrixRef& X, const AffineScaling& a,
                               std::ptrdiff_t begin, std::ptrdiff_t end, RowMatrixXd& Z) {
   const Eigen::Index p = X.cols();
   const std::ptrdiff_t rows = end - begin;
   Z.resize(rows, p + 1);
+  const double* factor = a.factor.data();
+  const double* shift = a.shift.data();
   for (std::ptrdiff_t r = 0; r < rows; ++r) {
     Z(r, 0) = 1.0;
     const double* x = X.data() + (begin + r) * X.outerStride();
     double* z = &Z(r, 1);
-    for (Eigen::Index j = 0; j < p; ++j) {
-      const double v = (x[j] - s.mean[j]) / s.scale[j];
-      z[j] = (s.constant[static_cast<std::size_t>(j)] || std::isnan(v)) ? 0.0 : v;
-    }
+    for (Eigen::Index j = 0; j < p; ++j) z[j] = x[j] * factor[j] + shift[j];
+    if (a.impute_missing)
+      for (Eigen::Index j = 0; j < p; ++j)
+        if (std::isnan(z[j])) z[j] = 0.0;
   }
 }
 

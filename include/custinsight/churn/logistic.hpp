@@ -51,8 +51,9 @@ struct LogisticOptions {
   /// Replace NaN features by the training mean (z = 0) instead of failing.
   bool impute_missing = false;
   int max_iter = 100;
-  /// Convergence: the last full Newton step moved no coefficient (on the z scale) by more than
-  /// tol * max(1, max |coefficient|).
+  /// Convergence: a full Newton step moved no coefficient (on the z scale) by more than
+  /// tol * max(1, max |coefficient|), or sqrt(tol) times that on problems large enough for the
+  /// subsampled Hessian (quadratic convergence then leaves an error of order tol).
   double tol = 1e-10;
   /// Rows above which the early iterations use a subsampled Hessian (0: never).
   std::int64_t subsample_threshold = 200'000;
@@ -107,41 +108,71 @@ struct LogisticPass {
 enum class HessianMode { kNone, kSubsample, kFull };
 
 /// One sweep over the data: eta += Z d (when `step` is given), then the loss, its gradient and
-/// the requested Hessian at the new eta. Tiles of rows are standardised into cache-resident
-/// buffers, so X is read once per sweep.
+/// the requested Hessian at the new eta. X is read once, tile by tile. The products with Z are
+/// taken on the raw rows and mapped through z = x * factor + shift afterwards, so only the rows
+/// entering the Hessian are standardised into a buffer (centring matters there, for
+/// conditioning); with missing values to impute every tile is standardised.
 inline LogisticPass logistic_sweep(const FeatureMatrixRef& X, const FeatureScaling& s,
                                    std::span<const double> y, std::span<const double> sw,
                                    const Eigen::VectorXd* step, Eigen::VectorXd& eta,
                                    HessianMode mode, std::ptrdiff_t stride) {
-  const Eigen::Index n = X.rows(), q = X.cols() + 1;
+  const Eigen::Index n = X.rows(), p = X.cols(), q = p + 1;
   const std::ptrdiff_t n_blocks = (n + kRowBlock - 1) / kRowBlock;
   std::vector<double> loss_part(static_cast<std::size_t>(n_blocks), 0.0);
   std::vector<double> hw_part(static_cast<std::size_t>(n_blocks), 0.0);
   std::vector<Eigen::MatrixXd> grad_part(static_cast<std::size_t>(n_blocks));
   std::vector<Eigen::MatrixXd> hess_part(static_cast<std::size_t>(n_blocks));
+  const AffineScaling affine(s);
+  const bool raw_products = !s.impute_missing;
+  // The step on the raw scale: Z d = X (d_1.. * factor) + (d_0 + shift . d_1..).
+  Eigen::VectorXd step_x;
+  double step_0 = 0.0;
+  if (step != nullptr) {
+    step_x = step->tail(p).cwiseProduct(affine.factor);
+    step_0 = (*step)[0] + affine.shift.dot(step->tail(p));
+  }
   parallel_chunks(n, kRowBlock, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
     const auto b = static_cast<std::size_t>(begin / kRowBlock);
     RowMatrixXd Z, S;
     Eigen::VectorXd g = Eigen::VectorXd::Zero(q);
+    Eigen::VectorXd r, h;
     Eigen::MatrixXd H;
     if (mode != HessianMode::kNone) H.setZero(q, q);
     double loss = 0.0, hw = 0.0;
     for (std::ptrdiff_t t0 = begin; t0 < end; t0 += kRowTile) {
-      const std::ptrdiff_t t1 = std::min(end, t0 + kRowTile);
-      standardized_tile(X, s, t0, t1, Z);
-      if (step != nullptr) eta.segment(t0, t1 - t0).noalias() += Z * (*step);
-      Eigen::VectorXd r(t1 - t0);
-      Eigen::VectorXd h(t1 - t0);
+      const std::ptrdiff_t t1 = std::min(end, t0 + kRowTile), len = t1 - t0;
+      const auto Xt = X.middleRows(t0, len);
+      const bool need_z = !raw_products || mode == HessianMode::kFull;
+      if (need_z) standardized_tile(X, affine, t0, t1, Z);
+      if (step != nullptr) {
+        if (need_z) {
+          eta.segment(t0, len).noalias() += Z * (*step);
+        } else {
+          eta.segment(t0, len).noalias() += Xt * step_x;
+          eta.segment(t0, len).array() += step_0;
+        }
+      }
+      r.resize(len);
+      h.resize(len);
       for (std::ptrdiff_t i = t0; i < t1; ++i) {
         const double e = eta[i], wi = sw[static_cast<std::size_t>(i)];
-        const double pi = sigmoid(e);
-        loss += wi * (softplus(e) - y[static_cast<std::size_t>(i)] * e);
+        // One exponential serves the loss and the probability; log(1 + x) is exact enough
+        // in absolute terms, which is all a sum of losses needs.
+        const double x = std::exp(-std::abs(e));
+        const double pi = e >= 0 ? 1.0 / (1.0 + x) : x / (1.0 + x);
+        const double log1px = x < 1e-8 ? x : std::log(1.0 + x);
+        loss += wi * (std::max(e, 0.0) + log1px - y[static_cast<std::size_t>(i)] * e);
         r[i - t0] = wi * (pi - y[static_cast<std::size_t>(i)]);
         h[i - t0] = wi * pi * (1.0 - pi);
       }
-      g.noalias() += Z.transpose() * r;
+      if (need_z) {
+        g.noalias() += Z.transpose() * r;
+      } else {
+        g[0] += r.sum();
+        g.tail(p).noalias() += Xt.transpose() * r;
+      }
       if (mode == HessianMode::kFull) {
-        for (std::ptrdiff_t i = 0; i < t1 - t0; ++i) {
+        for (std::ptrdiff_t i = 0; i < len; ++i) {
           Z.row(i) *= std::sqrt(h[i]);
           hw += sw[static_cast<std::size_t>(t0 + i)];
         }
@@ -153,12 +184,23 @@ inline LogisticPass logistic_sweep(const FeatureMatrixRef& X, const FeatureScali
         if (count > 0) {
           S.resize(count, q);
           for (std::ptrdiff_t k = 0; k < count; ++k, first += stride) {
-            S.row(k) = Z.row(first - t0) * std::sqrt(h[first - t0]);
+            const double root = std::sqrt(h[first - t0]);
+            S(k, 0) = root;
+            const double* xr = X.data() + first * X.outerStride();
+            for (Eigen::Index j = 0; j < p; ++j) {
+              double z = xr[j] * affine.factor[j] + affine.shift[j];
+              if (std::isnan(z)) z = 0.0;
+              S(k, j + 1) = root * z;
+            }
             hw += sw[static_cast<std::size_t>(first)];
           }
           H.selfadjointView<Eigen::Lower>().rankUpdate(S.transpose());
         }
       }
+    }
+    if (raw_products && mode != HessianMode::kFull) {
+      // sum_i r_i z_ij = factor_j sum_i r_i x_ij + shift_j sum_i r_i
+      g.tail(p) = g.tail(p).cwiseProduct(affine.factor) + affine.shift * g[0];
     }
     loss_part[b] = loss;
     hw_part[b] = hw;
@@ -284,14 +326,22 @@ inline absl::StatusOr<LogisticModel> fit_logistic(const FeatureMatrixRef& X,
     Eigen::VectorXd d = -ldlt.solve(g);
     const double size = d.tail(p).cwiseAbs().maxCoeff() / std::max(1.0, beta.tail(p).cwiseAbs().maxCoeff());
     const double step0 = std::max(size, std::abs(d[0]) / std::max(1.0, std::abs(beta[0])));
-    if (mode == detail::HessianMode::kFull && step0 <= options.tol) {
-      beta += d;  // an exact Newton step this small is within rounding of the optimum
+    // Small problems iterate until the step itself is below tol, so the covariance is the
+    // inverse Hessian at the solution. Large ones save a full sweep: by Newton's quadratic
+    // convergence a full step of relative size s leaves an error of order s^2, so a step of at
+    // most sqrt(tol) is the last one needed (the covariance is then evaluated within sqrt(tol)
+    // of the solution, far below its statistical precision).
+    const double final_step = subsample ? std::sqrt(options.tol) : options.tol;
+    if (mode == detail::HessianMode::kFull && step0 <= final_step) {
+      beta += d;
       converged = true;
       model.covariance_z = ldlt.solve(Eigen::MatrixXd::Identity(q, q));
       ++it;
       break;
     }
-    if (mode == detail::HessianMode::kSubsample && step0 <= 1e-3) mode = detail::HessianMode::kFull;
+    // The subsampled iterations converge linearly; once their steps are small, one full
+    // Newton step usually finishes.
+    if (mode == detail::HessianMode::kSubsample && step0 <= 1e-4) mode = detail::HessianMode::kFull;
     // Fused sweep: take the full step and evaluate everything there; backtrack only if needed.
     Eigen::VectorXd eta_old = eta;
     detail::LogisticPass next = detail::logistic_sweep(X, s, y, sw, &d, eta, mode, stride);
