@@ -185,7 +185,11 @@ inline CoxEval cox_evaluate(const CoxData& data, const Eigen::VectorXd& eta, Cox
 inline absl::Status validate_cox(const FeatureMatrixRef& X, std::span<const double> time,
                                  std::span<const double> event, std::span<const double> w,
                                  const std::vector<std::string>& names, const CoxOptions& o) {
-  CUSTINSIGHT_RETURN_IF_ERROR(check_feature_matrix(X, names, o.impute_missing));
+  if (X.rows() == 0) return absl::InvalidArgumentError("X has no rows");
+  if (!names.empty() && static_cast<Eigen::Index>(names.size()) != X.cols()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "feature_names has %d names but X has %d columns", names.size(), X.cols()));
+  }
   const auto n = static_cast<std::size_t>(X.rows());
   CUSTINSIGHT_RETURN_IF_ERROR(check_same_length("duration", time.size(), "X rows", n));
   CUSTINSIGHT_RETURN_IF_ERROR(check_same_length("event", event.size(), "X rows", n));
@@ -234,8 +238,8 @@ inline absl::StatusOr<CoxModel> fit_cox(const FeatureMatrixRef& X, std::span<con
     return absl::InvalidArgumentError(
         "event has no (positively weighted) churn event: the Cox model needs at least one");
   }
-  model.scaling = detail::compute_scaling(X, sample_weight, std::move(feature_names),
-                                          options.standardize, options.impute_missing);
+  CUSTINSIGHT_ASSIGN_OR_RETURN(model.scaling, detail::compute_scaling(X, sample_weight, std::move(feature_names),
+                                          options.standardize, options.impute_missing));
   detail::CoxData data;
   data.time = duration;
   data.event = event;

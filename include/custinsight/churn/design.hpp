@@ -58,6 +58,22 @@ inline std::string feature_label(const std::vector<std::string>& names, Eigen::I
   return absl::StrFormat("%d", j);
 }
 
+/// The first offending element, for the error message.
+inline absl::Status locate_bad_feature(const FeatureMatrixRef& X, const std::vector<std::string>& names,
+                                       bool allow_nan) {
+  for (Eigen::Index i = 0; i < X.rows(); ++i)
+    for (Eigen::Index j = 0; j < X.cols(); ++j) {
+      const double v = X(i, j);
+      if (!std::isfinite(v) && !(allow_nan && std::isnan(v))) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "X[%d, %s] = %g: features must be finite%s", i, feature_label(names, j), v,
+            std::isnan(v) ? " (pass impute_missing=true to replace NaN by the training mean)"
+                          : ""));
+      }
+    }
+  return absl::OkStatus();
+}
+
 /// "X[12, 'tenure'] = nan: must be finite"; NaN passes when it will be imputed.
 inline absl::Status check_feature_matrix(const FeatureMatrixRef& X,
                                          const std::vector<std::string>& names,
@@ -81,20 +97,8 @@ inline absl::Status check_feature_matrix(const FeatureMatrixRef& X,
       }
     bad_block[static_cast<std::size_t>(begin / kRowBlock)] = bad;
   });
-  for (std::size_t b = 0; b < bad_block.size(); ++b) {
-    if (!bad_block[b]) continue;
-    const Eigen::Index begin = static_cast<Eigen::Index>(b) * kRowBlock;
-    for (Eigen::Index i = begin; i < std::min<Eigen::Index>(X.rows(), begin + kRowBlock); ++i)
-      for (Eigen::Index j = 0; j < p; ++j) {
-        const double v = X(i, j);
-        if (!std::isfinite(v) && !(allow_nan && std::isnan(v))) {
-          return absl::InvalidArgumentError(absl::StrFormat(
-              "X[%d, %s] = %g: features must be finite%s", i, feature_label(names, j), v,
-              std::isnan(v) ? " (pass impute_missing=true to replace NaN by the training mean)"
-                            : ""));
-        }
-      }
-  }
+  for (std::uint8_t flag : bad_block)
+    if (flag) return locate_bad_feature(X, names, allow_nan);
   return absl::OkStatus();
 }
 
@@ -112,63 +116,87 @@ inline double weight_at(std::span<const double> w, Eigen::Index i) {
   return w.empty() ? 1.0 : w[static_cast<std::size_t>(i)];
 }
 
-/// Weighted mean and (ddof = 0) standard deviation per column, two-pass for accuracy, NaN
-/// ignored; a column is constant when all its non-missing values are equal (tested exactly,
-/// since a computed standard deviation of equal values need not be exactly zero).
-inline FeatureScaling compute_scaling(const FeatureMatrixRef& X, std::span<const double> w,
-                                      std::vector<std::string> names, bool standardize,
-                                      bool impute_missing) {
+/// Weighted mean and (ddof = 0) standard deviation per column, NaN ignored when imputing, with
+/// the finiteness check folded into the same single sweep over X. Sums are taken around a
+/// reference row so that they rarely cancel; when they do (a feature whose mean lies far from
+/// the reference in units of its spread) a second, centred sweep recomputes the variance. A
+/// column is constant when all its non-missing values are equal (tested exactly, since a
+/// computed standard deviation of equal values need not be exactly zero).
+inline absl::StatusOr<FeatureScaling> compute_scaling(const FeatureMatrixRef& X,
+                                                      std::span<const double> w,
+                                                      std::vector<std::string> names,
+                                                      bool standardize, bool impute_missing) {
+  if (X.rows() == 0) return absl::InvalidArgumentError("X has no rows");
+  if (X.cols() == 0) return absl::InvalidArgumentError("X has no columns (features)");
+  if (!names.empty() && static_cast<Eigen::Index>(names.size()) != X.cols()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "feature_names has %d names but X has %d columns", names.size(), X.cols()));
+  }
   const Eigen::Index n = X.rows(), p = X.cols();
   FeatureScaling s;
   s.names = std::move(names);
   s.impute_missing = impute_missing;
-  s.mean.setZero(p);
   s.scale.setOnes(p);
   s.constant.assign(static_cast<std::size_t>(p), 0);
+  Eigen::VectorXd ref(p);
+  for (Eigen::Index j = 0; j < p; ++j) ref[j] = std::isfinite(X(0, j)) ? X(0, j) : 0.0;
   const std::ptrdiff_t n_blocks = (n + kRowBlock - 1) / kRowBlock;
-  Eigen::MatrixXd part_sum = Eigen::MatrixXd::Zero(p, n_blocks);
+  Eigen::MatrixXd part_s1 = Eigen::MatrixXd::Zero(p, n_blocks);
+  Eigen::MatrixXd part_s2 = Eigen::MatrixXd::Zero(p, n_blocks);
   Eigen::MatrixXd part_w = Eigen::MatrixXd::Zero(p, n_blocks);
-  // Without imputation the input was checked finite, so whole rows can be accumulated.
+  std::vector<std::uint8_t> bad(static_cast<std::size_t>(n_blocks), 0);
   parallel_chunks(n, kRowBlock, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
     const std::ptrdiff_t b = begin / kRowBlock;
-    auto sum = part_sum.col(b);
-    auto wsum = part_w.col(b);
+    auto s1 = part_s1.col(b);
+    auto s2 = part_s2.col(b);
+    auto sw = part_w.col(b);
+    std::vector<double> buffer(static_cast<std::size_t>(p));
+    Eigen::Map<Eigen::VectorXd> d(buffer.data(), p);
+    double wsum = 0.0;
     for (std::ptrdiff_t i = begin; i < end; ++i) {
       const double wi = weight_at(w, i);
-      if (!impute_missing) {
-        sum.noalias() += wi * X.row(i).transpose();
-        wsum.array() += wi;
+      d.noalias() = X.row(i).transpose() - ref;
+      if (d.allFinite()) {
+        s1.noalias() += wi * d;
+        s2.array() += wi * d.array().square();
+        wsum += wi;
         continue;
       }
       for (Eigen::Index j = 0; j < p; ++j) {
-        const double v = X(i, j);
-        if (std::isnan(v)) continue;
-        sum[j] += wi * v;
-        wsum[j] += wi;
+        if (std::isfinite(d[j])) {
+          s1[j] += wi * d[j];
+          s2[j] += wi * d[j] * d[j];
+          sw[j] += wi;
+        } else if (!(impute_missing && std::isnan(X(i, j)))) {
+          bad[static_cast<std::size_t>(b)] = 1;
+        }
       }
     }
+    sw.array() += wsum;
   });
-  const Eigen::VectorXd wsum = part_w.rowwise().sum();
-  s.mean = part_sum.rowwise().sum().cwiseQuotient(wsum.cwiseMax(1e-300));
-  Eigen::MatrixXd part_ss = Eigen::MatrixXd::Zero(p, n_blocks);
-  parallel_chunks(n, kRowBlock, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
-    const std::ptrdiff_t b = begin / kRowBlock;
-    auto ss = part_ss.col(b);
-    for (std::ptrdiff_t i = begin; i < end; ++i) {
-      const double wi = weight_at(w, i);
-      if (!impute_missing) {
-        ss.array() += wi * (X.row(i).transpose() - s.mean).array().square();
-        continue;
+  for (std::uint8_t flag : bad)
+    if (flag) return locate_bad_feature(X, s.names, impute_missing);
+  const Eigen::VectorXd wsum = part_w.rowwise().sum().cwiseMax(1e-300);
+  const Eigen::VectorXd m1 = part_s1.rowwise().sum().cwiseQuotient(wsum);
+  const Eigen::VectorXd m2 = part_s2.rowwise().sum().cwiseQuotient(wsum);
+  s.mean = ref + m1;
+  Eigen::VectorXd var = (m2 - m1.cwiseProduct(m1)).cwiseMax(0.0);
+  bool recentre = false;
+  for (Eigen::Index j = 0; j < p; ++j) recentre |= m1[j] * m1[j] > 1e-3 * m2[j];
+  if (recentre && standardize) {
+    Eigen::MatrixXd part_ss = Eigen::MatrixXd::Zero(p, n_blocks);
+    parallel_chunks(n, kRowBlock, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+      auto ss = part_ss.col(begin / kRowBlock);
+      for (std::ptrdiff_t i = begin; i < end; ++i) {
+        const double wi = weight_at(w, i);
+        for (Eigen::Index j = 0; j < p; ++j) {
+          const double dv = X(i, j) - s.mean[j];
+          if (!std::isnan(dv)) ss[j] += wi * dv * dv;
+        }
       }
-      for (Eigen::Index j = 0; j < p; ++j) {
-        const double v = X(i, j);
-        if (std::isnan(v)) continue;
-        const double d = v - s.mean[j];
-        ss[j] += wi * d * d;
-      }
-    }
-  });
-  const Eigen::VectorXd ss = part_ss.rowwise().sum();
+    });
+    var = part_ss.rowwise().sum().cwiseQuotient(wsum);
+  }
   for (Eigen::Index j = 0; j < p; ++j) {
     double first = std::numeric_limits<double>::quiet_NaN();
     bool constant = true;
@@ -184,7 +212,7 @@ inline FeatureScaling compute_scaling(const FeatureMatrixRef& X, std::span<const
       if (!std::isnan(first)) s.mean[j] = first;
       s.scale[j] = 1.0;
     } else if (standardize) {
-      s.scale[j] = std::sqrt(ss[j] / wsum[j]);
+      s.scale[j] = std::sqrt(var[j]);
     }
   }
   return s;

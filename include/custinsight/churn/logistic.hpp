@@ -219,7 +219,11 @@ inline absl::Status validate_logistic(const FeatureMatrixRef& X, std::span<const
                                       std::span<const double> w,
                                       const std::vector<std::string>& names,
                                       const LogisticOptions& o) {
-  CUSTINSIGHT_RETURN_IF_ERROR(check_feature_matrix(X, names, o.impute_missing));
+  if (X.rows() == 0) return absl::InvalidArgumentError("X has no rows");
+  if (!names.empty() && static_cast<Eigen::Index>(names.size()) != X.cols()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "feature_names has %d names but X has %d columns", names.size(), X.cols()));
+  }
   CUSTINSIGHT_RETURN_IF_ERROR(
       check_same_length("y", y.size(), "X rows", static_cast<std::size_t>(X.rows())));
   for (std::size_t i = 0; i < y.size(); ++i) {
@@ -271,8 +275,8 @@ inline absl::StatusOr<LogisticModel> fit_logistic(const FeatureMatrixRef& X,
   LogisticModel model;
   model.options = options;
   model.weight_total = w_all;
-  model.scaling = detail::compute_scaling(X, sw, std::move(feature_names), options.standardize,
-                                          options.impute_missing);
+  CUSTINSIGHT_ASSIGN_OR_RETURN(model.scaling, detail::compute_scaling(X, sw, std::move(feature_names), options.standardize,
+                                          options.impute_missing));
   const FeatureScaling& s = model.scaling;
   const bool penalised = std::isfinite(options.C);
   const double lambda = penalised ? 1.0 / options.C : 0.0;
