@@ -315,9 +315,11 @@ inline absl::StatusOr<CoxModel> fit_cox(const FeatureMatrixRef& X, std::span<con
     for (int halvings = 0; halvings < 60; ++halvings, t *= 0.5) {
       const Eigen::VectorXd eta_t = eta + t * u;
       f_new = objective(detail::cox_evaluate(data, eta_t, options.ties, false).loglik, beta + t * d);
-      if (f_new <= f_cur + 1e-4 * t * slope) break;
+      // Near the optimum the decrease falls below rounding: then the full step is taken.
+      if (f_new <= f_cur + 1e-4 * t * slope || (t == 1.0 && std::abs(f_new - f_cur) <= 1e-13 * std::abs(f_cur)))
+        break;
     }
-    if (!(f_new <= f_cur)) {
+    if (!(f_new <= f_cur) && !(t == 1.0)) {
       // No step length decreases F: rounding dominates at the optimum.
       model.covariance_z = ldlt.solve(Eigen::MatrixXd::Identity(p, p));
       model.log_likelihood = ev.loglik;
