@@ -5,6 +5,7 @@
 
 #include "custinsight/churn/cox.hpp"
 #include "custinsight/churn/design.hpp"
+#include "custinsight/churn/gram.hpp"
 #include "custinsight/churn/logistic.hpp"
 #include "custinsight/churn/metrics.hpp"
 #include "custinsight/churn/model_io.hpp"

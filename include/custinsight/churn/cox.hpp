@@ -34,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "custinsight/churn/design.hpp"
+#include "custinsight/churn/gram.hpp"
 #include "custinsight/parallel.hpp"
 #include "custinsight/status.hpp"
 
@@ -173,7 +174,7 @@ inline CoxEval cox_evaluate(const CoxData& data, const Eigen::VectorXd& eta, Cox
       const std::ptrdiff_t t1 = std::min(b1, t0 + kRowTile);
       T = data.Z.middleRows(t0, t1 - t0);
       for (std::ptrdiff_t i = t0; i < t1; ++i) T.row(i - t0) *= std::sqrt(a[i]);
-      H.selfadjointView<Eigen::Lower>().rankUpdate(T.transpose());
+      gram_update(H, T);
     }
     parts[static_cast<std::size_t>(b0 / kRowBlock)] = std::move(H);
   });

@@ -34,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "custinsight/churn/design.hpp"
+#include "custinsight/churn/gram.hpp"
 #include "custinsight/parallel.hpp"
 #include "custinsight/status.hpp"
 
@@ -176,7 +177,7 @@ inline LogisticPass logistic_sweep(const FeatureMatrixRef& X, const FeatureScali
           Z.row(i) *= std::sqrt(h[i]);
           hw += sw[static_cast<std::size_t>(t0 + i)];
         }
-        H.selfadjointView<Eigen::Lower>().rankUpdate(Z.transpose());
+        gram_update(H, Z);
       } else if (mode == HessianMode::kSubsample) {
         // Rows whose global index is a multiple of the stride: independent of tiling.
         std::ptrdiff_t first = ((t0 + stride - 1) / stride) * stride;
@@ -194,7 +195,7 @@ inline LogisticPass logistic_sweep(const FeatureMatrixRef& X, const FeatureScali
             }
             hw += sw[static_cast<std::size_t>(first)];
           }
-          H.selfadjointView<Eigen::Lower>().rankUpdate(S.transpose());
+          gram_update(H, S);
         }
       }
     }
@@ -292,12 +293,44 @@ inline absl::StatusOr<LogisticModel> fit_logistic(const FeatureMatrixRef& X,
 
   Eigen::VectorXd beta = Eigen::VectorXd::Zero(q);
   beta[0] = std::log(w_pos / (w_all - w_pos));  // the intercept-only optimum
-  Eigen::VectorXd eta = Eigen::VectorXd::Constant(n, beta[0]);
+  if (subsample) {
+    // Warm start: the same problem on the systematic subsample, solved exactly (its optimum is
+    // within sampling error of the full one), so that few sweeps over all rows remain.
+    const Eigen::Index m = (n + stride - 1) / stride;
+    RowMatrixXd Xs(m, p);
+    std::vector<double> ys(static_cast<std::size_t>(m)), ws(static_cast<std::size_t>(m));
+    double w_sub = 0.0;
+    for (Eigen::Index k = 0; k < m; ++k) {
+      const auto i = static_cast<std::size_t>(k * stride);
+      Xs.row(k) = X.row(k * stride);
+      ys[static_cast<std::size_t>(k)] = y[i];
+      ws[static_cast<std::size_t>(k)] = sw[i];
+      w_sub += sw[i];
+    }
+    LogisticOptions sub = options;
+    sub.C = penalised ? options.C * w_all / w_sub : options.C;
+    sub.class_weight_negative = sub.class_weight_positive = 1.0;
+    sub.subsample_threshold = 0;
+    sub.tol = 1e-6;
+    sub.max_iter = 50;
+    auto warm = fit_logistic(Xs, ys, ws, {}, sub);
+    if (warm.ok()) {
+      const Eigen::VectorXd coef = warm->coef();
+      beta[0] = warm->intercept();
+      for (Eigen::Index j = 0; j < p; ++j) {
+        if (s.constant[static_cast<std::size_t>(j)]) continue;
+        beta[j + 1] = coef[j] * s.scale[j];
+        beta[0] += coef[j] * s.mean[j];
+      }
+    }
+  }
+  // eta = Z beta, formed by one step from beta = 0.
+  Eigen::VectorXd eta = Eigen::VectorXd::Zero(n);
   auto objective = [&](const detail::LogisticPass& r, const Eigen::VectorXd& b) {
     return r.loss + 0.5 * lambda * b.tail(p).squaredNorm();
   };
   detail::HessianMode mode = subsample ? detail::HessianMode::kSubsample : detail::HessianMode::kFull;
-  detail::LogisticPass cur = detail::logistic_sweep(X, s, y, sw, nullptr, eta, mode, stride);
+  detail::LogisticPass cur = detail::logistic_sweep(X, s, y, sw, &beta, eta, mode, stride);
   double f_cur = objective(cur, beta);
   Eigen::LDLT<Eigen::MatrixXd> ldlt;
   bool converged = false;
