@@ -34,16 +34,6 @@ std::span<const double> optional_span(const std::optional<Vector>& v) {
   return v ? vector_span(*v) : std::span<const double>{};
 }
 
-py::tuple breakdown_to_tuple(DriverBreakdown&& b) {
-  const auto n = static_cast<py::ssize_t>(b.driver.rows());
-  const auto k = static_cast<py::ssize_t>(b.driver.cols());
-  py::array_t<std::int32_t> driver({n, k});
-  py::array_t<double> contribution({n, k});
-  std::copy_n(b.driver.data(), b.driver.size(), driver.mutable_data());
-  std::copy_n(b.contribution.data(), b.contribution.size(), contribution.mutable_data());
-  return py::make_tuple(py::cast(std::move(b.linear_predictor)), driver, contribution);
-}
-
 LogisticModel fit_logistic_py(const Matrix& X, const Vector& y, const std::optional<Vector>& w,
                               std::vector<std::string> names, double C, bool standardize,
                               double cw0, double cw1, bool impute_missing, int max_iter,
@@ -93,15 +83,25 @@ CoxModel fit_cox_py(const Matrix& X, const Vector& duration, const Vector& event
   return value_or_throw(std::move(result));
 }
 
-template <class Model, class F>
-py::tuple drivers_py(const Model& m, const Matrix& X, int top_k, F&& scorer) {
+/// Scores straight into numpy-owned buffers: no copy of the (possibly 10^7-row) results.
+py::tuple drivers_py(const FeatureScaling& scaling, const Eigen::VectorXd& coef_z, double offset,
+                     const Matrix& X, int top_k) {
   const auto Xm = as_matrix(X);
-  absl::StatusOr<DriverBreakdown> result;
+  if (top_k < 0) throw py::value_error("top_k must be non-negative");
+  const auto n = static_cast<py::ssize_t>(Xm.rows());
+  py::array_t<double> linear_predictor(n);
+  py::array_t<std::int32_t> driver({n, static_cast<py::ssize_t>(top_k)});
+  py::array_t<double> contribution({n, static_cast<py::ssize_t>(top_k)});
+  double* lp = linear_predictor.mutable_data();
+  std::int32_t* dr = driver.mutable_data();
+  double* co = contribution.mutable_data();
+  absl::Status status;
   {
     py::gil_scoped_release release;
-    result = scorer(m, Xm, top_k);
+    status = detail::score_rows_into(Xm, scaling, coef_z, offset, top_k, lp, dr, co);
   }
-  return breakdown_to_tuple(value_or_throw(std::move(result)));
+  throw_if_error(status);
+  return py::make_tuple(linear_predictor, driver, contribution);
 }
 
 template <class F>
@@ -191,9 +191,7 @@ void register_churn(py::module_& m) {
   m.def(
       "logistic_drivers",
       [](const LogisticModel& model, const Matrix& X, int top_k) {
-        return drivers_py(model, X, top_k, [](const LogisticModel& mm, const auto& Xm, int k) {
-          return logistic_drivers(mm, Xm, k);
-        });
+        return drivers_py(model.scaling, model.coef_z, model.intercept_z, X, top_k);
       },
       "model"_a, "X"_a, "top_k"_a = 3,
       "(log_odds, driver_index[n, top_k], contribution[n, top_k]); contributions are relative to "
@@ -205,9 +203,7 @@ void register_churn(py::module_& m) {
   m.def(
       "cox_drivers",
       [](const CoxModel& model, const Matrix& X, int top_k) {
-        return drivers_py(model, X, top_k, [](const CoxModel& mm, const auto& Xm, int k) {
-          return cox_drivers(mm, Xm, k);
-        });
+        return drivers_py(model.scaling, model.coef_z, 0.0, X, top_k);
       },
       "model"_a, "X"_a, "top_k"_a = 3,
       "(log_relative_risk, driver_index[n, top_k], contribution[n, top_k]) against the average "

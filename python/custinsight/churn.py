@@ -82,7 +82,7 @@ def _driver_frame(names: list[str], index: Any, score_name: str, score: np.ndarr
         codes = driver[:, k]
         columns[f"driver_{k + 1}"] = pd.Categorical.from_codes(codes, categories=categories)
         columns[f"driver_{k + 1}_contribution"] = contribution[:, k]
-    return pd.DataFrame(columns, index=index)
+    return pd.DataFrame(columns, index=index, copy=False)
 
 
 def _write(path: str | os.PathLike[str], text: str) -> None:

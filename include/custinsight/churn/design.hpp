@@ -268,8 +268,10 @@ inline Eigen::MatrixXd sum_blocks(const std::vector<Eigen::MatrixXd>& parts, Eig
 inline void top_k_row(const double* contribution, Eigen::Index p, int top_k,
                       std::int32_t* index_out, double* value_out) {
   int filled = 0;
+  double floor = -1.0;  // |value| of the weakest kept driver once top_k are kept
   for (Eigen::Index j = 0; j < p; ++j) {
     const double a = std::abs(contribution[j]);
+    if (a <= floor) continue;  // the common case: weaker than every kept driver
     int pos = filled;
     while (pos > 0 && std::abs(value_out[pos - 1]) < a) --pos;
     if (pos >= top_k) continue;
@@ -281,6 +283,7 @@ inline void top_k_row(const double* contribution, Eigen::Index p, int top_k,
     value_out[pos] = contribution[j];
     index_out[pos] = static_cast<std::int32_t>(j);
     if (filled < top_k) ++filled;
+    if (filled == top_k) floor = std::abs(value_out[top_k - 1]);
   }
   for (int q = filled; q < top_k; ++q) {
     index_out[q] = -1;
@@ -301,22 +304,20 @@ struct DriverBreakdown {
 namespace detail {
 
 /// Linear predictor `offset + sum_j coef_z[j] * z_ij` and the top_k contributions
-/// `coef_z[j] * z_ij` (relative to the average training customer, z = 0) of every row.
-inline absl::StatusOr<DriverBreakdown> score_rows(const FeatureMatrixRef& X,
-                                                  const FeatureScaling& s,
-                                                  const Eigen::VectorXd& coef_z, double offset,
-                                                  int top_k) {
+/// `coef_z[j] * z_ij` (relative to the average training customer, z = 0) of every row, written
+/// into caller-owned buffers (n, n x top_k and n x top_k, row-major) so that bindings can hand
+/// out the memory without a copy. The finiteness check rides along in the same sweep.
+inline absl::Status score_rows_into(const FeatureMatrixRef& X, const FeatureScaling& s,
+                                    const Eigen::VectorXd& coef_z, double offset, int top_k,
+                                    double* linear_predictor, std::int32_t* driver,
+                                    double* contribution) {
   if (X.cols() != s.size()) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "X has %d columns but the model was fitted on %d features", X.cols(), s.size()));
   }
   if (top_k < 0) return absl::InvalidArgumentError("top_k must be non-negative");
-  CUSTINSIGHT_RETURN_IF_ERROR(check_feature_matrix(X, s.names, s.impute_missing));
+  if (X.rows() == 0) return absl::OkStatus();
   const Eigen::Index n = X.rows(), p = X.cols();
-  DriverBreakdown out;
-  out.linear_predictor.resize(n);
-  out.driver.resize(n, top_k);
-  out.contribution.resize(n, top_k);
   // Folding the scaling into the coefficients keeps the inner loop to one multiply-add.
   Eigen::VectorXd a(p), c0(p);
   for (Eigen::Index j = 0; j < p; ++j) {
@@ -324,22 +325,46 @@ inline absl::StatusOr<DriverBreakdown> score_rows(const FeatureMatrixRef& X,
     a[j] = off ? 0.0 : coef_z[j] / s.scale[j];
     c0[j] = -a[j] * s.mean[j];
   }
+  const bool impute = s.impute_missing;
+  std::vector<std::uint8_t> bad(static_cast<std::size_t>((n + kRowBlock - 1) / kRowBlock), 0);
   parallel_chunks(n, kRowBlock, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
-    std::vector<double> contribution(static_cast<std::size_t>(p));
+    std::vector<double> c(static_cast<std::size_t>(p));
+    bool flagged = false;
     for (std::ptrdiff_t i = begin; i < end; ++i) {
-      double eta = offset;
+      const double* x = X.data() + i * X.outerStride();
+      double eta = offset, check = 0.0;
       for (Eigen::Index j = 0; j < p; ++j) {
-        double c = a[j] * X(i, j) + c0[j];
-        if (std::isnan(c)) c = 0.0;  // imputed: the average customer's value
-        contribution[static_cast<std::size_t>(j)] = c;
-        eta += c;
+        check += x[j] * 0.0;  // NaN or infinity in any feature leaves this non-zero
+        c[static_cast<std::size_t>(j)] = a[j] * x[j] + c0[j];
       }
-      out.linear_predictor[i] = eta;
-      if (top_k > 0) {
-        top_k_row(contribution.data(), p, top_k, &out.driver(i, 0), &out.contribution(i, 0));
+      if (check != 0.0) {
+        for (Eigen::Index j = 0; j < p; ++j) {
+          if (std::isnan(x[j]) && impute) c[static_cast<std::size_t>(j)] = 0.0;  // the mean
+          else if (!std::isfinite(x[j])) flagged = true;
+        }
       }
+      for (Eigen::Index j = 0; j < p; ++j) eta += c[static_cast<std::size_t>(j)];
+      linear_predictor[i] = eta;
+      if (top_k > 0) top_k_row(c.data(), p, top_k, driver + i * top_k, contribution + i * top_k);
     }
+    bad[static_cast<std::size_t>(begin / kRowBlock)] = flagged;
   });
+  for (std::uint8_t flag : bad)
+    if (flag) return locate_bad_feature(X, s.names, impute);
+  return absl::OkStatus();
+}
+
+inline absl::StatusOr<DriverBreakdown> score_rows(const FeatureMatrixRef& X,
+                                                  const FeatureScaling& s,
+                                                  const Eigen::VectorXd& coef_z, double offset,
+                                                  int top_k) {
+  DriverBreakdown out;
+  out.linear_predictor.resize(X.rows());
+  out.driver.resize(X.rows(), std::max(top_k, 0));
+  out.contribution.resize(X.rows(), std::max(top_k, 0));
+  CUSTINSIGHT_RETURN_IF_ERROR(score_rows_into(X, s, coef_z, offset, top_k,
+                                              out.linear_predictor.data(), out.driver.data(),
+                                              out.contribution.data()));
   return out;
 }
 
