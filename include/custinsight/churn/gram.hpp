@@ -30,7 +30,7 @@ __attribute__((target("avx2,fma"))) inline void gram_kernel_avx2(const double* a
                                                                  double* h, std::ptrdiff_t ld) {
   for (std::ptrdiff_t j = 0; j < q; j += 2) {
     const double* a0 = at + j * len_pad;
-    const double* a1 = at + (j + 1) * len_pad;  // a padding row when j + 1 == q_pad - ...
+    const double* a1 = at + (j + 1) * len_pad;  // a zero padding row when j + 1 == q
     for (std::ptrdiff_t k = 0; k <= j + 1 && k < q_pad; k += 4) {
       v4d acc[2][4] = {};
       const double* b[4] = {at + k * len_pad, at + (k + 1) * len_pad, at + (k + 2) * len_pad,
