@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sys
 import time
 from pathlib import Path
 
@@ -21,33 +22,18 @@ import pandas as pd
 
 import custinsight as ci
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import best_of  # noqa: E402
+
 N_RESPONSES = 1_000_000
 
 
-def best_of(fn, repeat: int) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
-
-
-def custinsight_pipeline(r: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    s = ci.satisfaction_scores(r, rating_col="csat", sentiment_col="compound",
-                               time_col="datetime", half_life_days=90)
-    return {
-        "scores": s,
-        "customers": ci.customer_satisfaction(s),
-        "touchpoints": ci.touchpoint_report(r, scores=s, csat_col="csat", nps_col="nps"),
-        "alerts": ci.satisfaction_alerts(r, s, nps_col="nps"),
-        "trend": ci.touchpoint_trend(s),
-    }
-
-
-def custinsight_with_text(r: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    s = ci.satisfaction_scores(r, rating_col="csat", text_col="text", time_col="datetime",
-                               half_life_days=90)
+def custinsight_pipeline(r: pd.DataFrame, *, score_text: bool = False) -> dict[str, pd.DataFrame]:
+    """Scores and every roll-up; with ``score_text`` the texts are scored by SentimentAnalyzer,
+    otherwise the precomputed ``compound`` column is used."""
+    source = {"text_col": "text"} if score_text else {"sentiment_col": "compound"}
+    s = ci.satisfaction_scores(r, rating_col="csat", time_col="datetime", half_life_days=90,
+                               **source)
     return {
         "scores": s,
         "customers": ci.customer_satisfaction(s),
@@ -133,7 +119,8 @@ def main() -> None:
     text_timings = {}
     for threads in (1, 2):
         ci.set_num_threads(threads)
-        text_timings[threads], _ = best_of(lambda: custinsight_with_text(r), args.repeat)
+        text_timings[threads], _ = best_of(lambda: custinsight_pipeline(r, score_text=True),
+                                           args.repeat)
     ci.set_num_threads(0)
     stage = {}
     s = ours["scores"]

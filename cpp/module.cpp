@@ -13,6 +13,7 @@ void register_rfm(py::module_& m);
 void register_simulate(py::module_& m);
 void register_satisfaction(py::module_& m);
 void register_sentiment(py::module_& m);
+void register_churn(py::module_& m);
 }  // namespace custinsight::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -29,4 +30,5 @@ PYBIND11_MODULE(_core, m) {
   custinsight::bindings::register_simulate(m);
   custinsight::bindings::register_satisfaction(m);
   custinsight::bindings::register_sentiment(m);
+  custinsight::bindings::register_churn(m);
 }

@@ -16,6 +16,10 @@ except ImportError as err:  # pragma: no cover - only when the package was not b
     ) from err
 
 from ._core import num_threads, set_num_threads
+from .churn import ChurnModel, CoxPHModel, cross_val_predict
+from .churn_features import churn_backtest, churn_features
+from .churn_metrics import (brier_score, calibration_table, churn_metrics, lift_at, log_loss,
+                            roc_auc)
 from .conversation import (
     DEFAULT_CONDESCENSION,
     DEFAULT_CONFUSION,
@@ -87,12 +91,20 @@ __all__ = [
     "agent_report",
     "BetaGeoBetaBinomModel",
     "BetaGeoModel",
+    "brier_score",
     "calibration_and_holdout",
     "calibration_holdout_table",
+    "calibration_table",
     "ces",
     "ces_by",
     "CesResult",
+    "churn_backtest",
+    "churn_features",
+    "churn_metrics",
+    "ChurnModel",
     "conversation_quality",
+    "CoxPHModel",
+    "cross_val_predict",
     "csat",
     "csat_by",
     "CsatResult",
@@ -100,6 +112,8 @@ __all__ = [
     "driver_analysis",
     "GammaGammaModel",
     "Lexicon",
+    "lift_at",
+    "log_loss",
     "ModifiedBetaGeoModel",
     "negative_terms",
     "nps",
@@ -109,6 +123,7 @@ __all__ = [
     "ParetoNBDModel",
     "rfm_summary",
     "rfm_summary_arrays",
+    "roc_auc",
     "satisfaction_alerts",
     "satisfaction_scores",
     "segment_report",
