@@ -128,6 +128,7 @@ class CustomerInsight:
     Attributes (after :meth:`score`)
     ----------
     model_name_ : str, model_ : the chosen loyalty model, bics_ : BIC per candidate
+    churn_model_ : the ChurnModel when ``config.label_window_days > 0``, else None
     spend_model_ : GammaGammaModel or None (no repeat buyers with spend)
     response_scores_ : per-response satisfaction scores or None
     table_ : the insight table
@@ -146,6 +147,7 @@ class CustomerInsight:
         self.feedback_: pd.DataFrame | None = None
         self.table_: pd.DataFrame | None = None
         self.as_of_: pd.Timestamp | None = None
+        self.churn_model_: Any = None
 
     def score(
         self,
@@ -206,6 +208,10 @@ class CustomerInsight:
         no_purchase = np.asarray(model.churn_risk(f, r, t, np.full(len(f), horizon)))
         churn = 1.0 - p_alive * survival_probability(self.model_name_, model.params_, f, t,
                                                      horizon)
+        self.churn_model_ = None
+        if cfg.label_window_days > 0:
+            churn = self._label_window_churn(tx, end, customer_id_col, datetime_col, amount_col,
+                                             rfm.index)
         clv = self._clv(f, r, t, m)
 
         table = rfm.copy()
@@ -222,6 +228,33 @@ class CustomerInsight:
         table.attrs["as_of"] = str(end)
         table.attrs["model"] = self.model_name_
         return table
+
+    def _label_window_churn(self, tx: pd.DataFrame, end: pd.Timestamp, cid: str, dt: str,
+                            amount: str, index: pd.Index) -> np.ndarray:
+        """Churn risk from a ChurnModel trained one label window back.
+
+        Features (churn_features: RFM, purchase gaps, spend trend) as of ``end - window`` are
+        labelled 1 for customers without a purchase in (end - window, end], a logistic model is
+        fitted on them, and its probability for the features as of ``end`` is the risk of no
+        purchase in the next window.
+        """
+        from .churn import ChurnModel
+        from .churn_features import churn_backtest, churn_features
+
+        cfg = self.config
+        window = pd.Timedelta(days=cfg.label_window_days)
+        cutoff = end - window
+        options = dict(customer_id_col=cid, datetime_col=dt, monetary_value_col=amount,
+                       freq="D", freq_multiplier=cfg.period_days)
+        train = churn_backtest(tx, cutoff, window, label_col="_churned", **options)
+        labels = train.pop("_churned")
+        if labels.nunique() < 2:
+            raise ValueError(f"label_window_days={cfg.label_window_days:g}: every customer in "
+                             "the label window has the same outcome; use another window")
+        model = ChurnModel(C=cfg.churn_C, impute_missing=True).fit(train, labels)
+        self.churn_model_ = model
+        now = churn_features(tx, end, **options)
+        return np.asarray(model.predict_proba(now[train.columns].reindex(index)))
 
     def _clv(self, f: np.ndarray, r: np.ndarray, t: np.ndarray, m: np.ndarray) -> np.ndarray:
         cfg = self.config

@@ -65,6 +65,12 @@ class InsightConfig:
     negative_threshold : a response scoring below this is negative
     complaint_days : a negative latest response (or an NPS detractor answer) newer than this
         counts as an open complaint
+    label_window_days : 0 (default): churn risk from the loyalty model's closed form. Above 0:
+        a ChurnModel (L2 logistic regression) trained on features as of ``as_of`` minus this
+        window, labelled by whether each customer bought in the window, then applied to the
+        features as of ``as_of``; its probability of no purchase in the next window is the
+        churn risk (Python only; custinsight-score refuses it)
+    churn_C : inverse L2 penalty of that ChurnModel
     """
 
     model: str = "auto"
@@ -79,6 +85,8 @@ class InsightConfig:
     nps_weight: float = 0.5
     negative_threshold: float = -0.05
     complaint_days: float = 90.0
+    label_window_days: float = 0.0
+    churn_C: float = 1.0
     loyalty_weights: LoyaltyWeights = field(default_factory=LoyaltyWeights)
     insight_weights: InsightWeights = field(default_factory=InsightWeights)
     segments: SegmentThresholds = field(default_factory=SegmentThresholds)
@@ -105,7 +113,7 @@ class InsightConfig:
                 or self.clv_months < 1:
             raise ValueError(f"clv_months={self.clv_months!r}: must be a positive whole number")
         for name in ("discount_rate", "penalizer", "rating_weight", "text_weight",
-                     "nps_weight"):
+                     "nps_weight", "label_window_days", "churn_C"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
                 raise ValueError(f"{name}={v!r}: must be finite and non-negative")

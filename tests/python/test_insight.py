@@ -202,3 +202,16 @@ def test_bad_arguments():
         ci.insight_table(pd.DataFrame({"customer_id": [], "datetime": [], "amount": []}))
     with pytest.raises(TypeError):
         ci.CustomerInsight(config={"model": "auto"})
+
+
+def test_label_window_churn_model_predicts_the_next_window(demo):
+    data, _, _ = demo
+    tx = data.transactions
+    cut = data.end - pd.Timedelta(days=180)
+    later = set(tx.loc[(tx["datetime"] > cut) & (tx["datetime"] <= data.end), "customer_id"])
+    engine = ci.CustomerInsight(ci.InsightConfig(label_window_days=180, horizon_days=180))
+    table = engine.score(tx, data.responses, as_of=cut)
+    assert engine.churn_model_ is not None
+    # what happened after as_of was never seen by the model
+    no_purchase = ~table.index.isin(later)
+    assert _auc(no_purchase, table["churn_risk"].to_numpy()) >= 0.7

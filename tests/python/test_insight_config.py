@@ -17,7 +17,7 @@ def _odd() -> ci.InsightConfig:
         model="modified_beta_geo", period_days=1.0, horizon_days=0.1 + 0.2, clv_months=24,
         discount_rate=1e-300, penalizer=123456789012345.0, half_life_days=1 / 3,
         rating_weight=2.5e-7, text_weight=0.0, nps_weight=7.0, negative_threshold=-0.0625,
-        complaint_days=30.5,
+        complaint_days=30.5, label_window_days=91.25, churn_C=0.1,
         loyalty_weights=ci.LoyaltyWeights(alive=1 / 7, value=2.0, frequency=0.0),
         insight_weights=ci.InsightWeights(loyalty=3.0, retention=1e-5, satisfaction=0.7),
         segments=ci.SegmentThresholds(alive_high=0.99, alive_mid=0.7, alive_low=0.3,

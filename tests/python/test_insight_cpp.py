@@ -96,3 +96,13 @@ def test_bad_input_exits_2(tmp_path, text, message):
     # the Python reader says the same
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(".", r"\.")):
         ci.read_transactions(p)
+
+
+def test_label_window_is_python_only(files, tmp_path):
+    program = _program()
+    _, d = files
+    ci.InsightConfig(label_window_days=90).save(tmp_path / "c.json")
+    done = subprocess.run([program, "--transactions", str(d / "tx.csv"), "--config",
+                           str(tmp_path / "c.json"), "--out", str(tmp_path / "c.csv")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "only available in the Python package" in done.stderr

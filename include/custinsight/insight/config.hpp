@@ -55,6 +55,10 @@ struct InsightConfig {
   double nps_weight = 0.5;
   double negative_threshold = -0.05;
   double complaint_days = 90.0;
+  /// Above 0 the Python package trains a ChurnModel over this label window; the C++ pipeline
+  /// has no churn model and refuses such settings.
+  double label_window_days = 0.0;
+  double churn_C = 1.0;
   LoyaltyWeights loyalty_weights;
   InsightWeights insight_weights;
   SegmentThresholds segments;
@@ -183,6 +187,8 @@ inline absl::StatusOr<InsightConfig> config_from_json(std::string_view text) {
     if (key == "nps_weight") target = &c.nps_weight;
     if (key == "negative_threshold") target = &c.negative_threshold;
     if (key == "complaint_days") target = &c.complaint_days;
+    if (key == "label_window_days") target = &c.label_window_days;
+    if (key == "churn_C") target = &c.churn_C;
     if (target == nullptr)
       return absl::InvalidArgumentError(absl::StrFormat("config has an unknown setting %s", key));
     CUSTINSIGHT_RETURN_IF_ERROR(detail::read_number(value, key, *target));

@@ -275,6 +275,10 @@ inline absl::StatusOr<InsightTable> score_table(const Transactions& tx, const Fe
                                                 std::optional<std::int64_t> as_of_ns,
                                                 const InsightConfig& cfg) {
   CUSTINSIGHT_RETURN_IF_ERROR(validate(cfg));
+  if (cfg.label_window_days > 0)
+    return absl::UnimplementedError(
+        "config label_window_days > 0 (churn risk from a trained ChurnModel) is only available "
+        "in the Python package; use 0 for the loyalty model's closed form");
   if (tx.customer.empty()) return absl::InvalidArgumentError("transactions has no rows");
   InsightTable out;
   out.as_of_ns = as_of_ns ? *as_of_ns : *std::max_element(tx.time_ns.begin(), tx.time_ns.end());
