@@ -39,12 +39,13 @@ py::array_t<double> survival(const std::string& model, const Array& params, cons
 }
 
 py::dict score(const Array& frequency, const Array& recency, const Array& T, const Array& p_alive,
-               const Array& churn_risk, const Array& clv, const Array& satisfaction,
+               const Array& churn_risk, const Array& no_purchase_risk, const Array& clv, const Array& satisfaction,
                const Array& satisfaction_trend, const Array& nps_latest, const Flags& complaint,
                const std::string& config_json) {
   const auto config = value_or_throw(insight::config_from_json(config_json));
   insight::ScoringInput in{view(frequency, "frequency"), view(recency, "recency"),   view(T, "T"),
-                           view(p_alive, "p_alive"),   view(churn_risk, "churn_risk"), view(clv, "clv"),
+                           view(p_alive, "p_alive"),   view(churn_risk, "churn_risk"),
+                           view(no_purchase_risk, "no_purchase_risk"), view(clv, "clv"),
                            view(satisfaction, "satisfaction"), view(satisfaction_trend, "satisfaction_trend"),
                            view(nps_latest, "nps_latest"), view(complaint, "complaint")};
   absl::StatusOr<insight::ScoringOutput> r;
@@ -75,7 +76,7 @@ void register_insight(py::module_& m) {
         "horizon"_a,
         R"doc(P(alive at T + horizon | alive at T, history) per customer (closed forms).)doc");
   m.def("insight_score_customers", &score, "frequency"_a, "recency"_a, "T"_a, "p_alive"_a,
-        "churn_risk"_a, "clv"_a, "satisfaction"_a, "satisfaction_trend"_a, "nps_latest"_a,
+        "churn_risk"_a, "no_purchase_risk"_a, "clv"_a, "satisfaction"_a, "satisfaction_trend"_a, "nps_latest"_a,
         "complaint"_a, "config_json"_a,
         R"doc(Loyalty and insight scores, segment, action and drivers per customer.)doc");
   py::list segments, actions, drivers;

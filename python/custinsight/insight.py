@@ -210,8 +210,10 @@ class CustomerInsight:
                                                      horizon)
         self.churn_model_ = None
         if cfg.label_window_days > 0:
+            # The label-window model predicts "no purchase in the window": it replaces both.
             churn = self._label_window_churn(tx, end, customer_id_col, datetime_col, amount_col,
                                              rfm.index)
+            no_purchase = churn
         clv = self._clv(f, r, t, m)
 
         table = rfm.copy()
@@ -400,6 +402,7 @@ def _add_scores(table: pd.DataFrame, cfg: InsightConfig) -> None:
         recency=table["recency"].to_numpy(np.float64), T=table["T"].to_numpy(np.float64),
         p_alive=table["p_alive"].to_numpy(np.float64),
         churn_risk=table["churn_risk"].to_numpy(np.float64),
+        no_purchase_risk=table["no_purchase_risk"].to_numpy(np.float64),
         clv=table["clv"].to_numpy(np.float64),
         satisfaction=table["satisfaction"].to_numpy(np.float64),
         satisfaction_trend=table["satisfaction_trend"].to_numpy(np.float64),

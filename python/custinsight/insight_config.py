@@ -27,8 +27,9 @@ class LoyaltyWeights:
 
 @dataclass
 class InsightWeights:
-    """insight = weighted mean of loyalty, 100 * (1 - churn risk) and 50 * (satisfaction + 1);
-    the satisfaction weight is dropped (and the others renormalised) without feedback."""
+    """insight = weighted mean of loyalty, retention = 100 * (1 - no_purchase_risk) (the chance of
+    buying again within the horizon) and 50 * (satisfaction + 1); the satisfaction weight is
+    dropped (and the others renormalised) without feedback."""
 
     loyalty: float = 0.4
     retention: float = 0.4

@@ -27,12 +27,15 @@ double beta_reference(double r, double alpha, double a, double b, double x, doub
 }
 
 struct Rows {
-  std::vector<double> f, r, T, p, churn, clv, sat, trend, nps;
+  std::vector<double> f, r, T, p, churn, no_purchase, clv, sat, trend, nps;
   std::vector<std::uint8_t> complaint;
   explicit Rows(std::size_t n)
-      : f(n, 1.0), r(n, 10.0), T(n, 20.0), p(n, 0.6), churn(n, 0.4), clv(n, 0.0),
+      : f(n, 1.0), r(n, 10.0), T(n, 20.0), p(n, 0.6), churn(n, 0.4), no_purchase(n, 0.7),
+        clv(n, 0.0),
         sat(n, std::nan("")), trend(n, std::nan("")), nps(n, std::nan("")), complaint(n, 0) {}
-  ins::ScoringInput input() const { return {f, r, T, p, churn, clv, sat, trend, nps, complaint}; }
+  ins::ScoringInput input() const {
+    return {f, r, T, p, churn, no_purchase, clv, sat, trend, nps, complaint};
+  }
 };
 
 }  // namespace
@@ -94,8 +97,9 @@ TEST(InsightScores, SegmentsFollowTheOrderedRules) {
     EXPECT_EQ(ins::kSegments[static_cast<std::size_t>(out->segment[i])], expected[i]) << i;
   // loyalty = 100 (0.5 p + 0.3 V + 0.2 F) with V = F = (i + 1) / 10 here
   EXPECT_DOUBLE_EQ(out->loyalty[3], 100.0 * (0.5 * 0.85 + 0.3 * 0.4 + 0.2 * 0.4));
-  // without satisfaction the insight score renormalises over loyalty and retention
-  EXPECT_DOUBLE_EQ(out->insight[3], (0.4 * out->loyalty[3] + 0.4 * 100.0 * 0.6) / 0.8);
+  // without satisfaction the insight score renormalises over loyalty and retention, and
+  // retention is the chance of buying again (1 - no_purchase_risk), not 1 - drop-out risk
+  EXPECT_DOUBLE_EQ(out->insight[3], (0.4 * out->loyalty[3] + 0.4 * 100.0 * 0.3) / 0.8);
 }
 
 TEST(InsightScores, DriversAndActionsInPlainWords) {
@@ -120,7 +124,7 @@ TEST(InsightScores, DriversAndActionsInPlainWords) {
   EXPECT_EQ(out->main_driver[2], 0);
   // 50 (satisfaction + 1) enters with weight 0.2
   EXPECT_NEAR(out->insight[1],
-              0.4 * out->loyalty[1] + 0.4 * 100.0 * 0.6 + 0.2 * 50.0 * 1.5, 1e-12);
+              0.4 * out->loyalty[1] + 0.4 * 100.0 * 0.3 + 0.2 * 50.0 * 1.5, 1e-12);
 }
 
 TEST(InsightScores, SameResultOnOneAndTwoThreads) {

@@ -65,8 +65,9 @@ def test_scores_follow_the_documented_formulas(demo):
     loyalty = 100 * (0.5 * t["p_alive"] + 0.3 * value_pct + 0.2 * freq_pct)
     np.testing.assert_allclose(t["loyalty_score"], loyalty, rtol=1e-12)
     sat = t["satisfaction"].to_numpy()
-    with_sat = (0.4 * loyalty + 0.4 * 100 * (1 - t["churn_risk"]) + 0.2 * 50 * (sat + 1))
-    without = (0.4 * loyalty + 0.4 * 100 * (1 - t["churn_risk"])) / 0.8
+    # retention is the chance of buying again within the horizon
+    with_sat = (0.4 * loyalty + 0.4 * 100 * (1 - t["no_purchase_risk"]) + 0.2 * 50 * (sat + 1))
+    without = (0.4 * loyalty + 0.4 * 100 * (1 - t["no_purchase_risk"])) / 0.8
     expected = np.where(np.isnan(sat), without, with_sat)
     np.testing.assert_allclose(t["insight_score"], expected, rtol=1e-12)
     assert w.insight_weights.loyalty == 0.4
@@ -123,6 +124,7 @@ def _rows(**cols) -> pd.DataFrame:
     n = len(next(iter(cols.values())))
     base = {"frequency": np.ones(n), "recency": np.full(n, 10.0), "T": np.full(n, 20.0),
             "p_alive": np.full(n, 0.6), "churn_risk": np.full(n, 0.4),
+            "no_purchase_risk": np.full(n, 0.7),
             "clv": np.arange(n, dtype=float), "satisfaction": np.full(n, np.nan),
             "satisfaction_trend": np.full(n, np.nan),
             "nps_latest": pd.array([pd.NA] * n, dtype="Int8"), "complaint": np.zeros(n, bool)}

@@ -341,7 +341,7 @@ inline absl::StatusOr<InsightTable> score_table(const Transactions& tx, const Fe
   std::vector<std::uint8_t> complaint;
   CUSTINSIGHT_RETURN_IF_ERROR(add_feedback(feedback ? *feedback : Feedback{}, cfg, out, complaint));
   ScoringInput in{out.frequency,    out.recency,      out.T,
-                  out.p_alive,      out.churn_risk,   out.clv,
+                  out.p_alive,      out.churn_risk,   out.no_purchase_risk, out.clv,
                   out.satisfaction, out.satisfaction_trend, out.nps_latest,
                   complaint};
   CUSTINSIGHT_ASSIGN_OR_RETURN(out.scores, score_customers(in, cfg));

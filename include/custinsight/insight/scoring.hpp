@@ -151,7 +151,10 @@ inline std::vector<double> percentile_ranks(std::span<const double> x) {
 
 /// Per-customer inputs of the scores: model outputs and feedback roll-ups (NaN: none).
 struct ScoringInput {
-  std::span<const double> frequency, recency, T, p_alive, churn_risk, clv;
+  /// churn_risk: drop-out by the horizon's end; no_purchase_risk: no purchase within the horizon.
+  /// The insight score rewards buying again (1 - no_purchase_risk): a one-time buyer whom BG/NBD
+  /// keeps "alive" forever but who has not bought for a year is no asset.
+  std::span<const double> frequency, recency, T, p_alive, churn_risk, no_purchase_risk, clv;
   std::span<const double> satisfaction, satisfaction_trend, nps_latest;
   std::span<const std::uint8_t> complaint;
 };
@@ -188,6 +191,7 @@ inline absl::StatusOr<ScoringOutput> score_customers(const ScoringInput& in,
   const std::size_t n = in.frequency.size();
   for (auto [name, size] : {std::pair{"recency", in.recency.size()}, {"T", in.T.size()},
                             {"p_alive", in.p_alive.size()}, {"churn_risk", in.churn_risk.size()},
+                            {"no_purchase_risk", in.no_purchase_risk.size()},
                             {"clv", in.clv.size()}, {"satisfaction", in.satisfaction.size()},
                             {"satisfaction_trend", in.satisfaction_trend.size()},
                             {"nps_latest", in.nps_latest.size()},
@@ -196,6 +200,8 @@ inline absl::StatusOr<ScoringOutput> score_customers(const ScoringInput& in,
         custinsight::detail::check_same_length(name, size, "frequency", n));
   CUSTINSIGHT_RETURN_IF_ERROR(custinsight::detail::check_finite("p_alive", in.p_alive));
   CUSTINSIGHT_RETURN_IF_ERROR(custinsight::detail::check_finite("churn_risk", in.churn_risk));
+  CUSTINSIGHT_RETURN_IF_ERROR(
+      custinsight::detail::check_finite("no_purchase_risk", in.no_purchase_risk));
   ScoringOutput out;
   std::vector<double> clv0(in.clv.begin(), in.clv.end());
   for (double& v : clv0)
@@ -224,7 +230,7 @@ inline absl::StatusOr<ScoringOutput> score_customers(const ScoringInput& in,
                            (lw.alive + lw.value + lw.frequency);
     const double w_sat = std::isnan(sat) ? 0.0 : iw.satisfaction;
     out.loyalty[i] = loyalty;
-    out.insight[i] = (iw.loyalty * loyalty + iw.retention * 100.0 * (1.0 - in.churn_risk[i]) +
+    out.insight[i] = (iw.loyalty * loyalty + iw.retention * 100.0 * (1.0 - in.no_purchase_risk[i]) +
                       w_sat * 50.0 * ((std::isnan(sat) ? 0.0 : sat) + 1.0)) /
                      (iw.loyalty + iw.retention + w_sat);
 
