@@ -215,8 +215,13 @@ void register_sentiment(py::module_& m) {
             throw_if_error(lex.add_emoji_file(path));
           },
           "path"_a, R"doc(Add emoji descriptions from a file.)doc")
-      .def("set", &SentimentLexicon::set, "token"_a, "valence"_a,
-           R"doc(Set one token's valence.)doc")
+      .def(
+          "set",
+          [](SentimentLexicon& lex, std::string_view token, double valence) {
+            throw_if_error(lex.set(token, valence));
+          },
+          "token"_a, "valence"_a,
+          R"doc(Set one token's valence (finite, within +/-1e6; ValueError otherwise).)doc")
       .def("set_emoji", &SentimentLexicon::set_emoji, "emoji"_a, "description"_a,
            R"doc(Map an emoji to its description.)doc")
       .def("merged", &SentimentLexicon::merged, "other"_a,

@@ -5,10 +5,13 @@
 /// summary and the library version. Loading checks the model type and the format version.
 
 #include <Eigen/Core>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "custinsight/detail/fit.hpp"
 #include "custinsight/status.hpp"
@@ -53,61 +56,126 @@ inline std::string model_to_json(std::string_view model_name, std::span<const ch
   return j.dump(2);
 }
 
+namespace detail {
+
+/// Typed reads from a saved model: a field of the wrong type is an error naming it, never a
+/// nlohmann exception, and an absent field keeps `out` (its default).
+inline absl::Status json_section(const nlohmann::json& j, const char* key,
+                                 const nlohmann::json*& out) {
+  static const nlohmann::json empty = nlohmann::json::object();
+  const auto it = j.find(key);
+  out = it == j.end() ? &empty : &*it;
+  if (!out->is_object())
+    return absl::InvalidArgumentError(absl::StrFormat("model file: %s must be an object", key));
+  return absl::OkStatus();
+}
+
+template <class T>
+absl::Status json_field(const nlohmann::json& section, const char* section_name, const char* key,
+                        T& out) {
+  const auto it = section.find(key);
+  if (it == section.end() || it->is_null()) return absl::OkStatus();
+  bool ok = false;
+  if constexpr (std::is_same_v<T, bool>) {
+    ok = it->is_boolean();
+    if (ok) out = it->template get<bool>();
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    ok = it->is_string();
+    if (ok) out = it->template get<std::string>();
+  } else if constexpr (std::is_integral_v<T>) {
+    // Integers only, and only those T can hold: a float or an out-of-range count is refused
+    // rather than converted (the conversion would be undefined).
+    if (it->is_number_unsigned()) {
+      const auto v = it->template get<std::uint64_t>();
+      ok = std::in_range<T>(v);
+      if (ok) out = static_cast<T>(v);
+    } else if (it->is_number_integer()) {
+      const auto v = it->template get<std::int64_t>();
+      ok = std::in_range<T>(v);
+      if (ok) out = static_cast<T>(v);
+    }
+  } else {
+    ok = it->is_number();
+    if (ok) out = it->template get<double>();
+  }
+  if (!ok)
+    return absl::InvalidArgumentError(
+        absl::StrFormat("model file: %s.%s = %s has the wrong type or range", section_name, key,
+                        it->dump()));
+  return absl::OkStatus();
+}
+
+}  // namespace detail
+
 /// @brief Read a model saved by model_to_json.
 /// @return the fit result, or InvalidArgument if the text is not such a model, if it is a
-/// different model type, or if its format version is newer than this library's
+/// different model type, if its format version is newer than this library's, or if a field has
+/// the wrong type
 inline absl::StatusOr<FitResult> model_from_json(std::string_view text,
                                                  std::string_view model_name,
                                                  std::span<const char* const> names) {
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object())
     return absl::InvalidArgumentError("not a JSON object: cannot load a model from it");
-  if (j.value("format", "") != "custinsight.loyalty_model")
+  std::string format, stored;
+  if (!detail::json_field(j, "model file", "format", format).ok() ||
+      format != "custinsight.loyalty_model")
     return absl::InvalidArgumentError("not a custinsight loyalty model file (no \"format\" tag)");
-  if (!j.contains("format_version") || !j["format_version"].is_number_integer())
+  const auto version_it = j.find("format_version");
+  if (version_it == j.end() || !version_it->is_number_integer())
     return absl::InvalidArgumentError("model file has no integer format_version");
-  const int version = j["format_version"].get<int>();
+  // Compared as a double so that no stored integer can overflow the comparison.
+  const double version = version_it->get<double>();
   if (version > kModelFormatVersion || version < 1)
     return absl::InvalidArgumentError(absl::StrFormat(
-        "model file has format_version %d; this custinsight (%s) reads up to %d: upgrade "
+        "model file has format_version %s; this custinsight (%s) reads up to %d: upgrade "
         "custinsight to load it",
-        version, CUSTINSIGHT_VERSION, kModelFormatVersion));
-  const std::string stored = j.value("model", "");
+        version_it->dump(), CUSTINSIGHT_VERSION, kModelFormatVersion));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(j, "model file", "model", stored));
   if (stored != model_name)
     return absl::InvalidArgumentError(absl::StrFormat(
         "the file holds a %s, not a %s: load it with %s.load", stored, model_name, stored));
+  const nlohmann::json *params = nullptr, *errors = nullptr, *fit = nullptr, *data = nullptr;
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_section(j, "params", params));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_section(j, "standard_errors", errors));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_section(j, "fit", fit));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_section(j, "data", data));
   FitResult r;
   const auto k = static_cast<Eigen::Index>(names.size());
   r.params.resize(k);
   r.standard_errors.resize(k);
-  const auto& params = j.value("params", nlohmann::json::object());
-  const auto& errors = j.value("standard_errors", nlohmann::json::object());
   for (Eigen::Index i = 0; i < k; ++i) {
     const char* name = names[static_cast<std::size_t>(i)];
-    if (!params.contains(name) || !params[name].is_number())
+    if (!params->contains(name) || !(*params)[name].is_number())
       return absl::InvalidArgumentError(absl::StrFormat("model file lacks parameter %s", name));
-    r.params[i] = params[name].get<double>();
-    r.standard_errors[i] =
-        errors.contains(name) && errors[name].is_number() ? errors[name].get<double>() : NAN;
+    r.params[i] = (*params)[name].get<double>();
+    r.standard_errors[i] = NAN;
+    CUSTINSIGHT_RETURN_IF_ERROR(
+        detail::json_field(*errors, "standard_errors", name, r.standard_errors[i]));
   }
-  const auto& fit = j.value("fit", nlohmann::json::object());
-  r.log_likelihood = fit.value("log_likelihood", NAN);
-  r.aic = fit.value("aic", NAN);
-  r.bic = fit.value("bic", NAN);
-  r.penalizer_coef = fit.value("penalizer_coef", 0.0);
-  r.converged = fit.value("converged", true);
-  r.iterations = fit.value("iterations", 0);
-  r.gradient_norm = fit.value("gradient_norm", 0.0);
-  r.message = fit.value("message", std::string());
-  const auto& data = j.value("data", nlohmann::json::object());
-  r.n_customers = data.value("n_customers", 0.0);
-  r.n_rows = data.value("n_rows", std::int64_t{0});
-  r.n_patterns = data.value("n_patterns", std::int64_t{0});
-  r.mean_frequency = data.value("mean_frequency", NAN);
-  r.mean_recency = data.value("mean_recency", NAN);
-  r.mean_T = data.value("mean_T", NAN);
-  r.max_T = data.value("max_T", NAN);
-  r.repeat_share = data.value("repeat_share", NAN);
+  r.log_likelihood = r.aic = r.bic = NAN;
+  r.penalizer_coef = 0.0;
+  r.converged = true;
+  r.iterations = 0;
+  r.gradient_norm = 0.0;
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*fit, "fit", "log_likelihood", r.log_likelihood));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*fit, "fit", "aic", r.aic));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*fit, "fit", "bic", r.bic));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*fit, "fit", "penalizer_coef", r.penalizer_coef));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*fit, "fit", "converged", r.converged));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*fit, "fit", "iterations", r.iterations));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*fit, "fit", "gradient_norm", r.gradient_norm));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*fit, "fit", "message", r.message));
+  r.mean_frequency = r.mean_recency = r.mean_T = r.max_T = r.repeat_share = NAN;
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*data, "data", "n_customers", r.n_customers));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*data, "data", "n_rows", r.n_rows));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*data, "data", "n_patterns", r.n_patterns));
+  CUSTINSIGHT_RETURN_IF_ERROR(
+      detail::json_field(*data, "data", "mean_frequency", r.mean_frequency));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*data, "data", "mean_recency", r.mean_recency));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*data, "data", "mean_T", r.mean_T));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*data, "data", "max_T", r.max_T));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(*data, "data", "repeat_share", r.repeat_share));
   return r;
 }
 

@@ -11,7 +11,10 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -63,16 +66,81 @@ struct CalibrationHoldout {
 
 namespace detail {
 
+/// The period of `time`, or nothing when it has none: when `time + offset` overflows, or the
+/// period does not fit in 64 bits (a float time of 1e300 periods, or a tiny ticks_per_period).
 template <class Tick>
-std::int64_t period_of(Tick time, const PeriodSpec<Tick>& spec) {
+std::optional<std::int64_t> period_of(Tick time, const PeriodSpec<Tick>& spec) {
   if constexpr (std::is_floating_point_v<Tick>) {
-    return static_cast<std::int64_t>(std::floor((time + spec.offset) / spec.ticks_per_period));
+    const double p = std::floor((time + spec.offset) / spec.ticks_per_period);
+    // [-2^63, 2^63) is exactly the doubles that convert to int64 without undefined behaviour.
+    if (!(p >= -0x1p63 && p < 0x1p63)) return std::nullopt;
+    return static_cast<std::int64_t>(p);
   } else {
-    const Tick shifted = time + spec.offset;
+    Tick shifted{};
+    if (__builtin_add_overflow(time, spec.offset, &shifted)) return std::nullopt;
     Tick q = shifted / spec.ticks_per_period;
     if ((shifted % spec.ticks_per_period != 0) && ((shifted < 0) != (spec.ticks_per_period < 0))) --q;
     return static_cast<std::int64_t>(q);
   }
+}
+
+/// `later - earlier` periods as a double, without overflowing when the two are more than 2^63
+/// apart (equal to the exact difference whenever that fits).
+inline double period_span(std::int64_t later, std::int64_t earlier) {
+  std::int64_t d = 0;
+  if (__builtin_sub_overflow(later, earlier, &d))
+    return static_cast<double>(later) - static_cast<double>(earlier);
+  return static_cast<double>(d);
+}
+
+/// Every period of a log, or an error naming the first time without one or after `end_period`.
+template <class Tick>
+absl::Status periods_of(std::span<const Tick> time, const PeriodSpec<Tick>& spec,
+                        std::int64_t end_period, std::vector<std::int64_t>& period) {
+  period.resize(time.size());
+  for (std::size_t i = 0; i < time.size(); ++i) {
+    const std::optional<std::int64_t> p = period_of(time[i], spec);
+    if (!p) return invalid_element("time", i, time[i], "its period does not fit in 64 bits");
+    if (*p > end_period)
+      return invalid_element("time", i, time[i], "falls after observation_period_end");
+    period[i] = *p;
+  }
+  return absl::OkStatus();
+}
+
+/// The period of an end-of-period argument, or an error naming it.
+template <class Tick>
+absl::StatusOr<std::int64_t> end_period_of(std::string_view argument, Tick end,
+                                           const PeriodSpec<Tick>& spec) {
+  if constexpr (std::is_floating_point_v<Tick>) {
+    if (!std::isfinite(end))
+      return absl::InvalidArgumentError(absl::StrFormat("%s must be finite", argument));
+  }
+  const std::optional<std::int64_t> p = period_of(end, spec);
+  if (!p) {
+    std::string value;
+    if constexpr (std::is_floating_point_v<Tick>) {
+      value = absl::StrFormat("%.17g", static_cast<double>(end));
+    } else {
+      value = absl::StrFormat("%d", static_cast<long long>(end));
+    }
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s = %s: its period does not fit in 64 bits", argument, value));
+  }
+  return *p;
+}
+
+/// Recency and T are spans of periods divided by freq_multiplier: refuse a multiplier so small
+/// that the longest span (from the earliest purchase to the end) would overflow to infinity.
+inline absl::Status check_spans(std::span<const std::int64_t> period, std::int64_t end_period,
+                                double multiplier) {
+  if (period.empty()) return absl::OkStatus();
+  const std::int64_t earliest = *std::min_element(period.begin(), period.end());
+  if (!std::isfinite(period_span(end_period, earliest) / multiplier))
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "freq_multiplier = %.17g: the span of %.17g periods divided by it overflows", multiplier,
+        period_span(end_period, earliest)));
+  return absl::OkStatus();
 }
 
 /// Customers in ascending id order; `code[i]` is the rank of row i's customer.
@@ -171,6 +239,14 @@ absl::Status validate_log(std::span<const std::int64_t> customer_id, std::span<c
         check_same_length("monetary_value", amount.size(), "customer_id", customer_id.size()));
     CUSTINSIGHT_RETURN_IF_ERROR(check_finite("monetary_value", amount));
     CUSTINSIGHT_RETURN_IF_ERROR(check_non_negative("monetary_value", amount));
+    // Amounts are non-negative, so every customer's total is at most this one: if it is finite,
+    // no per-customer sum can overflow to infinity.
+    double total = 0.0;
+    for (const double a : amount) total += a;
+    if (!std::isfinite(total)) {
+      return absl::InvalidArgumentError(
+          "monetary_value: the amounts add up to more than the largest double; rescale them");
+    }
   }
   CUSTINSIGHT_RETURN_IF_ERROR(check_finite("time", time));
   if (customer_id.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
@@ -183,6 +259,10 @@ template <class Tick>
 absl::Status validate_spec(const PeriodSpec<Tick>& spec) {
   if (!(spec.ticks_per_period > Tick{0}))
     return absl::InvalidArgumentError("ticks_per_period must be positive");
+  if constexpr (std::is_floating_point_v<Tick>) {
+    if (!std::isfinite(spec.ticks_per_period) || !std::isfinite(spec.offset))
+      return absl::InvalidArgumentError("ticks_per_period and offset must be finite");
+  }
   return check_positive_scalar("freq_multiplier", spec.freq_multiplier);
 }
 
@@ -216,8 +296,8 @@ inline void summarise_groups(GroupedPurchases& g, std::int64_t end_period, doubl
     const std::int64_t last_period = (last - 1)->period;
     const std::int64_t repeats = periods - 1;
     out.frequency[c] = static_cast<double>(options.include_first_transaction ? periods : repeats);
-    out.recency[c] = static_cast<double>(last_period - first_period) / multiplier;
-    out.T[c] = static_cast<double>(end_period - first_period) / multiplier;
+    out.recency[c] = period_span(last_period, first_period) / multiplier;
+    out.T[c] = period_span(end_period, first_period) / multiplier;
     if (with_amount) {
       if (options.include_first_transaction) {
         out.monetary_value[c] = (repeat_total + first_period_total) / static_cast<double>(periods);
@@ -244,19 +324,11 @@ absl::StatusOr<RfmSummary> rfm_summary(std::span<const std::int64_t> customer_id
                                        const RfmOptions& options = {}) {
   CUSTINSIGHT_RETURN_IF_ERROR(detail::validate_log(customer_id, time, amount));
   CUSTINSIGHT_RETURN_IF_ERROR(detail::validate_spec(spec));
-  if constexpr (std::is_floating_point_v<Tick>) {
-    if (!std::isfinite(observation_end))
-      return absl::InvalidArgumentError("observation_period_end must be finite");
-  }
-  const std::int64_t end_period = detail::period_of(observation_end, spec);
-  std::vector<std::int64_t> period(time.size());
-  for (std::size_t i = 0; i < time.size(); ++i) {
-    period[i] = detail::period_of(time[i], spec);
-    if (period[i] > end_period) {
-      return detail::invalid_element("time", i, time[i],
-                                     "falls after observation_period_end");
-    }
-  }
+  CUSTINSIGHT_ASSIGN_OR_RETURN(const std::int64_t end_period,
+                               detail::end_period_of("observation_period_end", observation_end, spec));
+  std::vector<std::int64_t> period;
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::periods_of(time, spec, end_period, period));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::check_spans(period, end_period, spec.freq_multiplier));
   detail::Factorized f = detail::factorize_sorted(customer_id);
   detail::GroupedPurchases g =
       detail::group_by_customer(f.unique_ids.size(), f.code, period, amount, {});
@@ -283,15 +355,16 @@ absl::StatusOr<CalibrationHoldout> calibration_and_holdout(
     return absl::InvalidArgumentError(
         "calibration_period_end must be before observation_period_end");
   }
-  const std::int64_t cal_period = detail::period_of(calibration_end, spec);
-  const std::int64_t end_period = detail::period_of(observation_end, spec);
+  CUSTINSIGHT_ASSIGN_OR_RETURN(const std::int64_t cal_period,
+                               detail::end_period_of("calibration_period_end", calibration_end, spec));
+  CUSTINSIGHT_ASSIGN_OR_RETURN(const std::int64_t end_period,
+                               detail::end_period_of("observation_period_end", observation_end, spec));
   const std::size_t n = time.size();
-  std::vector<std::int64_t> period(n);
+  std::vector<std::int64_t> period;
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::periods_of(time, spec, end_period, period));
+  CUSTINSIGHT_RETURN_IF_ERROR(detail::check_spans(period, end_period, spec.freq_multiplier));
   std::vector<std::uint8_t> in_calibration(n), in_holdout(n);
   for (std::size_t i = 0; i < n; ++i) {
-    period[i] = detail::period_of(time[i], spec);
-    if (period[i] > end_period)
-      return detail::invalid_element("time", i, time[i], "falls after observation_period_end");
     in_calibration[i] = time[i] <= calibration_end;
     in_holdout[i] = !in_calibration[i] && time[i] <= observation_end;
   }
@@ -344,7 +417,7 @@ absl::StatusOr<CalibrationHoldout> calibration_and_holdout(
     out.monetary_value_holdout = money_hold(keep);
   }
   out.frequency_holdout = freq_hold(keep);
-  out.duration_holdout = static_cast<double>(end_period - cal_period) / spec.freq_multiplier;
+  out.duration_holdout = detail::period_span(end_period, cal_period) / spec.freq_multiplier;
   return out;
 }
 

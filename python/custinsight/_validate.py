@@ -69,6 +69,11 @@ def as_id_array(name: str, values: Any) -> tuple[np.ndarray, np.ndarray | None]:
         return np.ascontiguousarray(arr), None
     if pd.api.types.is_float_dtype(dtype):
         arr = series.to_numpy(dtype=np.float64)
+        # inf and ids beyond int64 would turn into arbitrary integers in the cast below.
+        out_of_range = ~(np.abs(arr) < 2.0**63)
+        if out_of_range.any():
+            i = _first_bad(out_of_range)
+            raise ValueError(f"{name}[{i}] = {arr[i]!r} is not an integer id (out of range)")
         if not np.all(arr == np.floor(arr)):
             i = _first_bad(arr != np.floor(arr))
             raise TypeError(f"{name}[{i}] = {arr[i]!r} is not an integer id")
@@ -88,6 +93,14 @@ def as_time_array(name: str, values: Any) -> tuple[np.ndarray, bool]:
     if values is None:
         raise TypeError(f"{name} must be an array of times, not None")
     series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(series.dtype.categories.dtype)
+    if series.dtype.kind == "O" and len(series) and all(
+            isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+            for v in series):
+        # Numbers in an object array are periods, not dates (pandas would read them as
+        # nanoseconds since 1970).
+        return as_float_array(name, series.to_numpy()), False
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         if series.isna().any():
             i = _first_bad(series.isna().to_numpy())

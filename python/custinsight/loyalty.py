@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any, ClassVar
 
 import numpy as np
@@ -304,6 +305,19 @@ class ParetoNBDModel(_TransactionModel):
     _core_class = _core.ParetoNBDModel
 
 
+
+class _n_periods_errors:  # noqa: N801 - used as a context manager, reads like a function
+    """The core names BG/BB's opportunities ``T``; the Python API calls them ``n_periods``, so
+    errors are re-worded to name the argument the caller passed."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, err: BaseException | None, tb: Any) -> bool:
+        if isinstance(err, (ValueError, TypeError)) and err.args and isinstance(err.args[0], str):
+            err.args = (re.sub(r"\bT(?=[\[ ])", "n_periods", err.args[0]),) + err.args[1:]
+        return False
+
 class BetaGeoBetaBinomModel(_Model):
     """BG/BB (Fader, Hardie & Shang 2010) for discrete opportunities: buy with p ~ Beta(alpha,
     beta), drop out with theta ~ Beta(gamma, delta). lifetimes' BetaGeoBetaBinomFitter."""
@@ -317,7 +331,8 @@ class BetaGeoBetaBinomModel(_Model):
         opportunities n (whole numbers), usually as patterns with ``weights``."""
         (f, r, n), _, _ = _arrays(frequency=frequency, recency=recency, n_periods=n_periods)
         w = None if weights is None else as_float_array("weights", weights)
-        self._model.fit(f, r, n, w, **self._fit_options(initial_params, tol, max_iterations))
+        with _n_periods_errors():
+            self._model.fit(f, r, n, w, **self._fit_options(initial_params, tol, max_iterations))
         self._adopt()
         data = {"frequency": f, "recency": r, "n_periods": n}
         if w is not None:
@@ -331,8 +346,9 @@ class BetaGeoBetaBinomModel(_Model):
         self._require_fitted()
         (f, r, n), index, scalar = _arrays(frequency=frequency, recency=recency,
                                            n_periods=n_periods)
-        return _result(self._model.conditional_probability_alive(float(m_periods_in_future),
-                                                                 f, r, n), index, scalar)
+        with _n_periods_errors():
+            return _result(self._model.conditional_probability_alive(
+                float(m_periods_in_future), f, r, n), index, scalar)
 
     def conditional_expected_number_of_purchases_up_to_time(
             self, m_periods_in_future: float, frequency: Any, recency: Any, n_periods: Any) -> Any:
@@ -340,8 +356,9 @@ class BetaGeoBetaBinomModel(_Model):
         self._require_fitted()
         (f, r, n), index, scalar = _arrays(frequency=frequency, recency=recency,
                                            n_periods=n_periods)
-        return _result(self._model.conditional_expected_number_of_purchases_up_to_time(
-            float(m_periods_in_future), f, r, n), index, scalar)
+        with _n_periods_errors():
+            return _result(self._model.conditional_expected_number_of_purchases_up_to_time(
+                float(m_periods_in_future), f, r, n), index, scalar)
 
 
 class GammaGammaModel(_Model):

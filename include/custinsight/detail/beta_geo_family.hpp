@@ -109,14 +109,18 @@ inline absl::Status check_times(std::string_view argument, std::span<const doubl
   return check_non_negative(argument, t);
 }
 
-/// The first NaN in a prediction becomes an error naming the customer.
-inline absl::StatusOr<Eigen::ArrayXd> no_nan(Eigen::ArrayXd out, const char* what) {
+/// The first NaN in a prediction becomes an error naming the row (a customer, or an element of
+/// `t` when the rows are horizons); OutOfRange, since it is the input (a horizon too long)
+/// that the series cannot handle.
+inline absl::StatusOr<Eigen::ArrayXd> no_nan(Eigen::ArrayXd out, const char* what,
+                                             bool rows_are_horizons = false) {
   for (Eigen::Index i = 0; i < out.size(); ++i) {
     if (std::isnan(out[i]))
-      return absl::InternalError(absl::StrFormat(
-          "%s: the series did not converge for customer %d (time horizon too long for the "
-          "fitted parameters?)",
-          what, i));
+      return absl::OutOfRangeError(absl::StrFormat(
+          "%s: the series did not converge for %s (time horizon too long for the fitted "
+          "parameters?)",
+          what,
+          rows_are_horizons ? absl::StrFormat("t[%d]", i) : absl::StrFormat("customer %d", i)));
   }
   return out;
 }
@@ -241,7 +245,7 @@ struct BetaGeoFamily {
     });
     for (Eigen::Index i = 0; i < out.rows() && !bad; ++i)
       if (out.row(i).hasNaN())
-        return absl::InternalError(absl::StrFormat(
+        return absl::OutOfRangeError(absl::StrFormat(
             "expected purchases: the series did not converge for customer %d", i));
     return out;
   }
@@ -258,7 +262,8 @@ struct BetaGeoFamily {
       k.conditional_expected(0.0, 0.0, 0.0, &t[static_cast<std::size_t>(i)], &e, 1);
       out[i] = e;
     }
-    return detail::no_nan(std::move(out), "expected_number_of_purchases_up_to_time");
+    return detail::no_nan(std::move(out), "expected_number_of_purchases_up_to_time",
+                          /*rows_are_horizons=*/true);
   }
 
   static absl::StatusOr<double> probability_of_n_purchases_up_to_time(const Eigen::VectorXd& theta,

@@ -31,7 +31,8 @@ struct EmbeddedEmoji {
 inline const SentimentLexicon& default_sentiment_lexicon() {
   static const SentimentLexicon lexicon = [] {
     SentimentLexicon lex;
-    for (const auto& e : detail::kEmbeddedValences) lex.set(e.token, e.valence);
+    // The embedded valences are all within +/-4, so set() cannot refuse one.
+    for (const auto& e : detail::kEmbeddedValences) (void)lex.set(e.token, e.valence);
     for (const auto& e : detail::kEmbeddedEmoji) lex.set_emoji(e.emoji, e.description);
     return lex;
   }();

@@ -27,7 +27,25 @@
 
 namespace custinsight {
 
+/// @brief The largest valence magnitude a lexicon accepts. Published lexicons stay within +/-5;
+/// far larger values would make the analyser's sums overflow (its scores would be NaN, or a
+/// compound of 0 for an overwhelmingly positive text), so they are refused at the door.
+inline constexpr double kMaxValence = 1e6;
+
 namespace detail {
+
+inline absl::Status check_valence(std::string_view source, std::size_t line,
+                                  std::string_view token, double valence) {
+  if (std::isfinite(valence) && std::fabs(valence) <= kMaxValence) return absl::OkStatus();
+  if (line == 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s[\"%s\"] = %.17g: must be finite and within +/-%g", source, token, valence,
+        kMaxValence));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrFormat("%s: line %d: valence of \"%s\" = %.17g: must be finite and within +/-%g",
+                      source, line, token, valence, kMaxValence));
+}
 
 /// Transparent hashing so that std::string keys can be looked up with a std::string_view
 /// without building a string (Debian's Abseil does not treat std::string_view as its own).
@@ -142,6 +160,7 @@ class SentimentLexicon {
         return absl::InvalidArgumentError(absl::StrFormat(
             "%s: line %d: mean \"%s\" is not a finite number", source, n + 1, measure));
       }
+      CUSTINSIGHT_RETURN_IF_ERROR(detail::check_valence(source, n + 1, line.substr(0, tab), value));
       lex.valence_.insert_or_assign(std::string(line.substr(0, tab)), value);
     }
     return lex;
@@ -173,8 +192,9 @@ class SentimentLexicon {
         return absl::InvalidArgumentError(absl::StrFormat(
             "%s: line %d: expected token<TAB>integer, got \"%s\"", source, n + 1, line));
       }
-      lex.valence_.insert_or_assign(std::string(line.substr(0, tab)),
-                                    static_cast<double>(score) * scale);
+      const double value = static_cast<double>(score) * scale;
+      CUSTINSIGHT_RETURN_IF_ERROR(detail::check_valence(source, n + 1, line.substr(0, tab), value));
+      lex.valence_.insert_or_assign(std::string(line.substr(0, tab)), value);
     }
     return lex;
   }
@@ -220,8 +240,12 @@ class SentimentLexicon {
   }
 
   /// @brief Set one token's valence (later calls override earlier ones).
-  void set(std::string_view token, double valence) {
+  /// @return InvalidArgument, leaving the lexicon unchanged, unless the valence is finite and
+  /// within +/-kMaxValence
+  absl::Status set(std::string_view token, double valence) {
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_valence("valences", 0, token, valence));
     valence_.insert_or_assign(std::string(token), valence);
+    return absl::OkStatus();
   }
 
   /// @brief Map an emoji (one code point, or a sequence for the corrected mode) to a description.
