@@ -14,7 +14,7 @@ analyser, imported when first needed) or such an object, or a precomputed ``sent
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import as_float_array, as_time_array, require_columns
+from ._validate import as_float_array, as_time_array, renamed_errors, require_columns
 
 __all__ = [
     "SCALES",
@@ -74,12 +74,25 @@ def _scale(scale: Any, argument: str = "scale") -> tuple[float, float, bool]:
                     "(min, max, higher_is_better) tuple")
 
 
-def _call(fn: Any, prefix: str, *args: Any, **kwargs: Any) -> Any:
-    """Call into the core, naming the column in its error messages."""
+def _call(fn: Any, prefix: str, *args: Any, rename: Callable[[str], str] | None = None,
+          **kwargs: Any) -> Any:
+    """Call into the core; its messages name the core's arguments, so ``rename`` turns them into
+    the caller's column names (see ``_columns_named``)."""
     try:
         return fn(*args, **kwargs)
     except ValueError as err:
-        raise ValueError(f"{prefix}: {err}") from None
+        message = rename(str(err)) if rename is not None else str(err)
+        raise ValueError(f"{prefix}: {message}") from None
+
+
+def _columns_named(**columns: str | None) -> Callable[[str], str]:
+    """A message rewriter: "rating[3] = ..." becomes "csat[3] = ..." for rating="csat"."""
+    def rename(message: str) -> str:
+        for core_name, column in columns.items():
+            if column is not None and message.startswith(core_name + "["):
+                return column + message[len(core_name):]
+        return message
+    return rename
 
 
 def _group_codes(values: Any, name: str, *, known: Sequence[str] = ()) -> tuple[np.ndarray, pd.Index]:
@@ -189,7 +202,8 @@ def _sentiment(df: pd.DataFrame, text_col: str | None, sentiment_col: str | None
         return as_float_array(sentiment_col, df[sentiment_col], allow_nan=True)
     if text_col is None:
         return None
-    return polarity(df[text_col], analyzer)["compound"].to_numpy(dtype=np.float64)
+    with renamed_errors(texts=text_col):
+        return polarity(df[text_col], analyzer)["compound"].to_numpy(dtype=np.float64)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,6 +338,8 @@ def ces_by(df: pd.DataFrame, by: str, rating_col: str, *, scale: Any = "ces_7") 
 
 def _customer_codes(df: pd.DataFrame, col: str) -> tuple[np.ndarray, pd.Index]:
     series = df[col]
+    if isinstance(series.dtype, np.dtype) and not series.dtype.isnative:
+        series = series.astype(series.dtype.newbyteorder("="))  # pandas hashes native order only
     missing = series.isna().to_numpy()
     if missing.any():
         i = int(np.flatnonzero(missing)[0])
@@ -422,13 +438,18 @@ def satisfaction_scores(
         as_of_days = _as_of_days(as_of, is_datetime, float(times.max()))
     half_life = np.inf if half_life_days is None else float(half_life_days)
     raw = _call(_core.weighted_satisfaction, "satisfaction_scores", rating=rating,
+                rename=_columns_named(rating=rating_col, compound=sentiment_col, time=time_col),
                 scale_index=scale_index, scales=scales, compound=compound, time=times,
                 rating_weight=float(rating_weight), text_weight=float(text_weight),
                 mismatch_threshold=float(mismatch_threshold),
                 negative_threshold=float(negative_threshold), half_life=half_life,
                 as_of=as_of_days)
     out = pd.DataFrame(index=df.index)
-    out["customer_id"] = df[customer_id_col].to_numpy()
+    ids = df[customer_id_col]
+    # Integer ids of any width or byte order come back as native int64, so that results do not
+    # depend on how the caller stored them.
+    out["customer_id"] = (ids.to_numpy(dtype=np.int64) if pd.api.types.is_integer_dtype(ids.dtype)
+                          and not pd.api.types.is_bool_dtype(ids.dtype) else ids.to_numpy())
     if touchpoint_col is not None:
         tcodes, tlabels = _group_codes(df[touchpoint_col], touchpoint_col,
                                        known=tuple(_core.TOUCHPOINTS))

@@ -3,6 +3,8 @@ alert rules and period-over-period trends per touchpoint."""
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from typing import Any
 
@@ -73,8 +75,22 @@ def driver_analysis(
         require_columns(df, driver_cols=c)
     x = np.column_stack([as_float_array(c, df[c], allow_nan=True) for c in driver_cols])
     y = as_float_array(target_col, df[target_col])
+    for j, c in enumerate(driver_cols):
+        if len(x) and np.isnan(x[:, j]).all():
+            raise ValueError(f"driver_analysis: {c} has no values (every row is missing)")
+
+    def rename(message: str) -> str:
+        # The core names cells of its matrix "x[i, j]" and the outcome "y".
+        m = re.match(r"x\[(\d+), (\d+)\](.*)", message, re.S)
+        if m:
+            return f"{driver_cols[int(m.group(2))]}[{m.group(1)}]{m.group(3)}"
+        m = re.match(r"x column (\d+)(.*)", message, re.S)
+        if m:
+            return f"{driver_cols[int(m.group(1))]}{m.group(2)}"
+        return re.sub(r"^y\b", target_col, message)
+
     raw = _call(_core.driver_analysis, "driver_analysis", np.ascontiguousarray(x), y,
-                ridge=float(ridge), missing=missing)
+                ridge=float(ridge), missing=missing, rename=rename)
     out = pd.DataFrame({"coefficient": raw["coefficient"], "standardized": raw["standardized"],
                         "importance": raw["importance"]},
                        index=pd.Index(driver_cols, name="driver"))

@@ -259,21 +259,7 @@ def _with(args: dict[str, Any], target: str, value: Any) -> dict[str, Any]:
 # starts passing fails the run, so the entry must then be removed).
 _NAMES_CORE_ARGUMENT = ("the error names the core's argument (rating[i], texts[i], x[i, j], y), "
                         "not the column")
-KNOWN_FAILURES: dict[str, str] = {
-    "satisfaction_scores-df.customer_id-narrow_dtype": "int32 ids change the result",
-    "satisfaction_scores-df.customer_id-big_endian": "big-endian ids reach pybind11 unconverted",
-    "satisfaction_scores-df.csat-+inf": _NAMES_CORE_ARGUMENT,
-    "satisfaction_scores-df.csat--inf": _NAMES_CORE_ARGUMENT,
-    "satisfaction_scores-df.csat-negative": _NAMES_CORE_ARGUMENT,
-    "satisfaction_scores-df.csat-huge_1e308": _NAMES_CORE_ARGUMENT,
-    "satisfaction_scores-df.text-wrong_dtype": _NAMES_CORE_ARGUMENT,
-    "driver_analysis-df.nps-huge_1e308": _NAMES_CORE_ARGUMENT,
-    "driver_analysis-df.speed-+inf": _NAMES_CORE_ARGUMENT,
-    "driver_analysis-df.speed--inf": _NAMES_CORE_ARGUMENT,
-    "driver_analysis-df.speed-huge_1e308": _NAMES_CORE_ARGUMENT,
-    "driver_analysis-df.speed-empty": "an all-missing driver is reported without naming it",
-    "driver_analysis-df.speed-none": "an all-missing driver is reported without naming it",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 _PROBE = {"text": np.array(["a", "b", "c"], dtype=object), "id": np.arange(1, 4)}
 

@@ -69,7 +69,7 @@ def test_driver_analysis_on_observed_touchpoint_scores(sim: ci.SimulatedData) ->
 
 def test_driver_analysis_bad_input() -> None:
     df = pd.DataFrame({"y": [1.0, 2, 3, 4, 5], "a": [1.0, 2, 1, 3, 2], "flat": [7.0] * 5})
-    with pytest.raises(ValueError, match="column 1 is constant"):
+    with pytest.raises(ValueError, match="flat is constant"):
         ci.driver_analysis(df, "y", ["a", "flat"])
     with pytest.raises(ValueError, match="is not a column"):
         ci.driver_analysis(df, "y", ["nope"])

@@ -104,7 +104,7 @@ def test_bad_input_names_the_problem() -> None:
     ok = df.assign(customer_id=[1, 2, 3])
     with pytest.raises(ValueError, match="not a known scale"):
         ci.satisfaction_scores(ok, rating_col="r", scale="csat_11")
-    with pytest.raises(ValueError, match=r"rating\[0\] = 5: outside its rating scale \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"r\[0\] = 5: outside its rating scale \[0, 1\]"):
         ci.satisfaction_scores(ok, rating_col="r", scale="thumbs")
     with pytest.raises(ValueError, match="nothing to score"):
         ci.satisfaction_scores(ok)

@@ -167,10 +167,16 @@ inline absl::StatusOr<DriverResult> driver_analysis(const Eigen::Ref<const RowMa
   const Eigen::VectorXd cxy = total.sxy / m - mean_x * mean_y;
   const double var_y = total.syy / m - mean_y * mean_y;
   const Eigen::VectorXd sd_x = cov.diagonal().cwiseMax(0.0).cwiseSqrt();
+  // Moments of values near the double range overflow; say so rather than call them constant.
   for (Eigen::Index j = 0; j < k; ++j) {
+    if (!std::isfinite(cov(j, j)))
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "x column %d: values too large to standardise (their variance overflows)", j));
     if (!(sd_x[j] > 1e-12 * (1.0 + std::abs(mean_x[j] + shift_x[j]))))
       return absl::InvalidArgumentError(absl::StrFormat("x column %d is constant", j));
   }
+  if (!std::isfinite(var_y))
+    return absl::InvalidArgumentError("y: values too large to standardise (their variance overflows)");
   if (!(var_y > 0.0)) return absl::InvalidArgumentError("y is constant");
   const double sd_y = std::sqrt(var_y);
   const Eigen::VectorXd inv_sd = sd_x.cwiseInverse();
