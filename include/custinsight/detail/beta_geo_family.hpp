@@ -35,12 +35,12 @@ struct BetaGeoFamilyLikelihood {
     double log_a = 0, log_alpha = 0;
   };
 
-  Workspace prepare(const Eigen::VectorXd& theta, const Patterns& p) const {
+  Workspace prepare(const Eigen::VectorXd& theta, const Patterns& p, bool hessian = false) const {
     Workspace ws;
     const auto max_n = static_cast<std::size_t>(p.max_frequency + Offset);
-    ws.r.fill(theta[0], static_cast<std::size_t>(p.max_frequency));
-    ws.b.fill(theta[3], max_n);
-    ws.ab.fill(theta[2] + theta[3], max_n);
+    ws.r.fill(theta[0], static_cast<std::size_t>(p.max_frequency), hessian);
+    ws.b.fill(theta[3], max_n, hessian);
+    ws.ab.fill(theta[2] + theta[3], max_n, hessian);
     ws.log_b_n.assign(max_n + 1, 0.0);
     for (std::size_t n = 1; n <= max_n; ++n)
       ws.log_b_n[n] = std::log(theta[3] + static_cast<double>(n) - 1.0);
@@ -49,20 +49,24 @@ struct BetaGeoFamilyLikelihood {
     return ws;
   }
 
-  /// log-likelihood of pattern i and its gradient in (r, alpha, a, b)
+  /// log-likelihood of pattern i, its gradient in (r, alpha, a, b) and, if `h` is not null,
+  /// its Hessian (row-major 4 x 4). The likelihood is e^A3 + e^A4 times terms free of t_x and
+  /// T; with weights w3, w4 of the two parts, the Hessian of log(e^A3 + e^A4) is
+  /// w3 A3'' + w4 A4'' + w3 w4 (A4' - A3')(A4' - A3')^T.
   double pattern_loglik(const Workspace& ws, const Eigen::VectorXd& theta, const Patterns& p,
-                        Eigen::Index i, double* g) const {
+                        Eigen::Index i, double* g, double* h = nullptr) const {
     const double r = theta[0], alpha = theta[1], a = theta[2], b = theta[3];
     const double x = p.frequency[i], tx = p.recency[i], T = p.T[i];
     const auto xi = static_cast<std::size_t>(x);
     const std::size_t n = xi + Offset;
+    const double m = r + x;
     const double l_aT = std::log(alpha + T);
-    const double A3 = -(r + x) * l_aT;
+    const double A3 = -m * l_aT;
     double w4 = 0.0, mix = A3, l_atx = 0.0;
     if (n > 0) {
       // mix = log(e^A3 + e^A4) = A3 + softplus(A4 - A3); w4 = logistic(A4 - A3)
       l_atx = std::log(alpha + tx);
-      const double d = ws.log_a - ws.log_b_n[n] - (r + x) * (l_atx - l_aT);
+      const double d = ws.log_a - ws.log_b_n[n] - m * (l_atx - l_aT);
       const double e = std::exp(-std::abs(d));
       mix = A3 + std::max(d, 0.0) + std::log1p(e);
       w4 = d > 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
@@ -70,11 +74,39 @@ struct BetaGeoFamilyLikelihood {
     const double w3 = 1.0 - w4;
     const double ll = ws.r.log_rising[xi] + r * ws.log_alpha + ws.b.log_rising[n] -
                       ws.ab.log_rising[n] + mix;
+    const double inv_aT = 1.0 / (alpha + T);
+    const double inv_atx = n > 0 ? 1.0 / (alpha + tx) : 0.0;
+    const double inv_bn = n > 0 ? 1.0 / (b + static_cast<double>(n) - 1.0) : 0.0;
+    const double inv_a = 1.0 / a;
     g[0] = ws.r.harmonic[xi] + ws.log_alpha - w3 * l_aT - w4 * l_atx;
-    g[1] = r / alpha - (r + x) * (w3 / (alpha + T) + (n > 0 ? w4 / (alpha + tx) : 0.0));
-    g[2] = -ws.ab.harmonic[n] + (n > 0 ? w4 / a : 0.0);
-    g[3] = ws.b.harmonic[n] - ws.ab.harmonic[n] -
-           (n > 0 ? w4 / (b + static_cast<double>(n) - 1.0) : 0.0);
+    g[1] = r / alpha - m * (w3 * inv_aT + w4 * inv_atx);
+    g[2] = -ws.ab.harmonic[n] + w4 * inv_a;
+    g[3] = ws.b.harmonic[n] - ws.ab.harmonic[n] - w4 * inv_bn;
+    if (h != nullptr) {
+      // A4' - A3' (zero when there is no A4 term, where w4 = 0 anyway)
+      const double d0 = l_aT - l_atx, d1 = m * (inv_aT - inv_atx), d2 = inv_a, d3 = -inv_bn;
+      const double c = w3 * w4;
+      const double h_ab = ws.ab.harmonic2[n];
+      // r, alpha
+      h[0] = -ws.r.harmonic2[xi] + c * d0 * d0;
+      h[1] = 1.0 / alpha - w3 * inv_aT - w4 * inv_atx + c * d0 * d1;
+      h[2] = c * d0 * d2;
+      h[3] = c * d0 * d3;
+      h[5] = -r / (alpha * alpha) + m * (w3 * inv_aT * inv_aT + w4 * inv_atx * inv_atx) +
+             c * d1 * d1;
+      h[6] = c * d1 * d2;
+      h[7] = c * d1 * d3;
+      // a, b
+      h[10] = h_ab - w4 * inv_a * inv_a + c * d2 * d2;
+      h[11] = h_ab + c * d2 * d3;
+      h[15] = h_ab - ws.b.harmonic2[n] + w4 * inv_bn * inv_bn + c * d3 * d3;
+      h[4] = h[1];
+      h[8] = h[2];
+      h[9] = h[6];
+      h[12] = h[3];
+      h[13] = h[7];
+      h[14] = h[11];
+    }
     return ll;
   }
 
