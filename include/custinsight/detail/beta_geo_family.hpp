@@ -8,11 +8,14 @@
 /// x + 1 purchases. Every formula below is written with n = x + Offset.
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <span>
 #include <vector>
 
+#include "custinsight/detail/beta_geo_series.hpp"
 #include "custinsight/detail/fit.hpp"
 #include "custinsight/detail/hyp2f1.hpp"
 #include "custinsight/detail/model_base.hpp"
@@ -230,6 +233,8 @@ struct BetaGeoFamily {
     CUSTINSIGHT_RETURN_IF_ERROR(detail::check_history(frequency, recency, T));
     const Kernels k(theta);
     Eigen::ArrayXd out(static_cast<Eigen::Index>(frequency.size()));
+    // glibc's scalar log and exp (about 2-3 ns each here) beat Eigen's SSE2 packet versions,
+    // so this stays a plain loop.
     detail::parallel_for(out.size(), [&](std::ptrdiff_t i) {
       out[i] = k.probability_alive(frequency[i], recency[i], T[i]);
     });
@@ -244,40 +249,157 @@ struct BetaGeoFamily {
     CUSTINSIGHT_RETURN_IF_ERROR(detail::check_times("t", t));
     CUSTINSIGHT_RETURN_IF_ERROR(detail::check_broadcast("t", t.size(), frequency.size()));
     const Kernels k(theta);
+    const double t_max =
+        Eigen::Map<const Eigen::ArrayXd>(t.data(), static_cast<Eigen::Index>(t.size())).maxCoeff();
+    const auto table = make_table(theta, frequency, T, t_max);
     Eigen::ArrayXd out(static_cast<Eigen::Index>(frequency.size()));
     detail::parallel_for(out.size(), [&](std::ptrdiff_t i) {
-      const double ti = detail::at(t, i);
-      k.conditional_expected(frequency[i], recency[i], T[i], &ti, &out[i], 1);
+      const Customer c(k, frequency[i], recency[i], T[i]);
+      out[i] = c.expected(k, table, detail::at(t, i));
     });
     return detail::no_nan(std::move(out), "conditional_expected_number_of_purchases_up_to_time");
   }
 
   /// Expected purchases at each of several horizons (columns) for every customer (rows): the
-  /// horizons share one series per customer, which is what makes CLV cheap.
+  /// horizons share P(alive) and one coefficient table.
   static absl::StatusOr<Eigen::MatrixXd> conditional_expected_at_horizons(
       const Eigen::VectorXd& theta, std::span<const double> horizons,
       std::span<const double> frequency, std::span<const double> recency,
       std::span<const double> T) {
-    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_history(frequency, recency, T));
-    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_times("horizons", horizons));
     if (horizons.size() > 64)
       return absl::InvalidArgumentError("horizons: at most 64 horizons per call");
-    const Kernels k(theta);
-    const auto nh = static_cast<int>(horizons.size());
-    Eigen::MatrixXd out(static_cast<Eigen::Index>(frequency.size()), nh);
-    bool bad = false;
-    detail::parallel_for(out.rows(), [&](std::ptrdiff_t i) {
-      std::array<double, 64> e{};
-      k.conditional_expected(frequency[i], recency[i], T[i], horizons.data(), e.data(), nh);
-      for (int h = 0; h < nh; ++h) out(i, h) = e[static_cast<std::size_t>(h)];
-    });
-    for (Eigen::Index i = 0; i < out.rows() && !bad; ++i)
-      if (out.row(i).hasNaN())
-        return absl::InternalError(absl::StrFormat(
-            "expected purchases: the series did not converge for customer %d", i));
+    Eigen::MatrixXd out(static_cast<Eigen::Index>(frequency.size()),
+                        static_cast<Eigen::Index>(horizons.size()));
+    CUSTINSIGHT_RETURN_IF_ERROR(at_horizons(
+        theta, horizons, frequency, recency, T,
+        [&](std::ptrdiff_t i, std::size_t h, double e) {
+          out(i, static_cast<Eigen::Index>(h)) = e;
+        },
+        [](std::ptrdiff_t) {}));
     return out;
   }
 
+  /// sum_h weights[h] E[X(T, T + horizons[h]] | history] per customer, without holding the
+  /// customers x horizons matrix (CLV is such a sum: see clv.hpp).
+  static absl::StatusOr<Eigen::ArrayXd> weighted_expected_at_horizons(
+      const Eigen::VectorXd& theta, std::span<const double> horizons,
+      std::span<const double> weights, std::span<const double> frequency,
+      std::span<const double> recency, std::span<const double> T) {
+    CUSTINSIGHT_RETURN_IF_ERROR(
+        detail::check_same_length("weights", weights.size(), "horizons", horizons.size()));
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_finite("weights", weights));
+    Eigen::ArrayXd out(static_cast<Eigen::Index>(frequency.size()));
+    // Each customer's sum is accumulated by one thread in horizon order.
+    CUSTINSIGHT_RETURN_IF_ERROR(at_horizons(
+        theta, horizons, frequency, recency, T,
+        [&](std::ptrdiff_t i, std::size_t h, double e) { out[i] += weights[h] * e; },
+        [&](std::ptrdiff_t i) { out[i] = 0.0; }));
+    return out;
+  }
+
+ private:
+  /// What one customer's expectations at every horizon share.
+  struct Customer {
+    double x, tx, T, age, log_age, scale;
+    Customer(const Kernels& k, double x_, double tx_, double T_)
+        : x(x_), tx(tx_), T(T_), age(k.alpha + T_), log_age(std::log(k.alpha + T_)),
+          scale((k.a + k.b + x_ + Offset - 1.0) / (k.a - 1.0) * k.probability_alive(x_, tx_, T_)) {}
+
+    /// E[X(T, T + t] | history] from the table; the per-customer series where it cannot serve.
+    double expected(const Kernels& k, const detail::ExpectedSeriesTable& table, double t) const {
+      const double z = t / (age + t);
+      double s = 0.0;
+      if (!table.usable() || !table.series_minus_one(static_cast<std::size_t>(x), z, s)) {
+        double e = 0.0;
+        k.conditional_expected(x, tx, T, &t, &e, 1);
+        return e;
+      }
+      // 1 - (1 - z)^(a - 1) (1 + s). Plain log and exp are twice as fast as log1p and expm1
+      // and as accurate while the result is not small; near 0 (short horizons) the slow forms.
+      const double v = std::exp((k.a - 1.0) * (log_age - std::log(age + t))) * (1.0 + s);
+      const double one_minus = std::abs(1.0 - v) >= 1e-3
+                                   ? 1.0 - v
+                                   : -std::expm1((k.a - 1.0) * std::log1p(-z) + std::log1p(s));
+      return scale * one_minus;
+    }
+
+    /// E at nt <= 64 horizons at once; they share the table's coefficients.
+    void expected_many(const Kernels& k, const detail::ExpectedSeriesTable& table,
+                       const double* t, double* out, int nt) const {
+      std::array<double, detail::ExpectedSeriesTable::kMaxHorizons> z{}, s{};
+      for (int h = 0; h < nt; ++h) z[static_cast<std::size_t>(h)] = t[h] / (age + t[h]);
+      if (!table.usable() ||
+          !table.series_minus_one_many(static_cast<std::size_t>(x), z.data(), s.data(), nt)) {
+        k.conditional_expected(x, tx, T, t, out, nt);
+        return;
+      }
+      for (int h = 0; h < nt; ++h) {
+        const auto uh = static_cast<std::size_t>(h);
+        // (1 - z)^(a - 1) (1 + s) with one log and one exp; 1 minus it keeps its digits while
+        // it is not close to 1 (longer horizons), the slower log1p/expm1 form covers the rest.
+        const double v = std::exp((k.a - 1.0) * (log_age - std::log(age + t[h]))) * (1.0 + s[uh]);
+        const double one_minus =
+            std::abs(1.0 - v) >= 1e-3
+                ? 1.0 - v
+                : -std::expm1((k.a - 1.0) * std::log1p(-z[uh]) + std::log1p(s[uh]));
+        out[h] = scale * one_minus;
+      }
+    }
+  };
+
+  /// Coefficient tables for the call, or an unusable one (then the per-customer series runs).
+  static detail::ExpectedSeriesTable make_table(const Eigen::VectorXd& theta,
+                                                std::span<const double> frequency,
+                                                std::span<const double> T, double t_max) {
+    const std::ptrdiff_t max_x = detail::max_frequency_upto(frequency, 100000.0);
+    const double T_min =
+        Eigen::Map<const Eigen::ArrayXd>(T.data(), static_cast<Eigen::Index>(T.size())).minCoeff();
+    const double z_max = t_max / (theta[1] + T_min + t_max);
+    if (max_x < 0 || !std::isfinite(z_max))
+      return detail::ExpectedSeriesTable(theta[0], theta[2], theta[3], Offset, 0, 0.0).clear();
+    return detail::ExpectedSeriesTable(theta[0], theta[2], theta[3], Offset,
+                                       static_cast<std::size_t>(max_x), z_max);
+  }
+
+  /// Calls start(i), then sink(i, h, E at horizons[h]) for each horizon in order, for every
+  /// customer i; a customer is handled by one thread only.
+  template <class Sink, class Start>
+  static absl::Status at_horizons(const Eigen::VectorXd& theta, std::span<const double> horizons,
+                                  std::span<const double> frequency,
+                                  std::span<const double> recency, std::span<const double> T,
+                                  Sink&& sink, Start&& start) {
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_history(frequency, recency, T));
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_times("horizons", horizons));
+    const Kernels k(theta);
+    const double t_max = *std::max_element(horizons.begin(), horizons.end());
+    const auto table = make_table(theta, frequency, T, t_max);
+    const auto n = static_cast<std::ptrdiff_t>(frequency.size());
+    std::atomic<std::ptrdiff_t> first_nan{n};
+    constexpr std::size_t kGroup = detail::ExpectedSeriesTable::kMaxHorizons;
+    detail::parallel_for(n, [&](std::ptrdiff_t i) {
+      start(i);
+      const Customer c(k, frequency[i], recency[i], T[i]);
+      std::array<double, kGroup> e{};
+      for (std::size_t first = 0; first < horizons.size(); first += kGroup) {
+        const std::size_t count = std::min(kGroup, horizons.size() - first);
+        c.expected_many(k, table, horizons.data() + first, e.data(), static_cast<int>(count));
+        for (std::size_t h = 0; h < count; ++h) {
+          if (std::isnan(e[h])) {
+            std::ptrdiff_t seen = first_nan.load();
+            while (i < seen && !first_nan.compare_exchange_weak(seen, i)) {
+            }
+          }
+          sink(i, first + h, e[h]);
+        }
+      }
+    });
+    if (first_nan.load() < n)
+      return absl::InternalError(absl::StrFormat(
+          "expected purchases: the series did not converge for customer %d", first_nan.load()));
+    return absl::OkStatus();
+  }
+
+ public:
   /// Expected repeat purchases in (0, t] of a newly acquired customer.
   static absl::StatusOr<Eigen::ArrayXd> expected_number_of_purchases_up_to_time(
       const Eigen::VectorXd& theta, std::span<const double> t) {
@@ -382,6 +504,14 @@ class BetaGeoFamilyModel : public ModelBase<BetaGeoFamilyLikelihood<Offset>> {
     CUSTINSIGHT_RETURN_IF_ERROR(this->require_fitted());
     return F::conditional_expected_at_horizons(this->result_->params, horizons, frequency,
                                                recency, T);
+  }
+  absl::StatusOr<Eigen::ArrayXd> weighted_expected_at_horizons(
+      std::span<const double> horizons, std::span<const double> weights,
+      std::span<const double> frequency, std::span<const double> recency,
+      std::span<const double> T) const {
+    CUSTINSIGHT_RETURN_IF_ERROR(this->require_fitted());
+    return F::weighted_expected_at_horizons(this->result_->params, horizons, weights, frequency,
+                                            recency, T);
   }
   absl::StatusOr<Eigen::ArrayXd> expected_number_of_purchases_up_to_time(
       std::span<const double> t) const {
