@@ -196,3 +196,68 @@ TEST(BetaGeoModel, FastValidationNamesTheFirstBadRow) {
   EXPECT_EQ(ci::detail::check_history(x, tx, T).message(),
             "frequency[299999] = 100000000: is implausibly large (> 1e7)");
 }
+
+// The vector log and exp behind P(alive) against glibc's (correctly rounded to within an
+// ulp), on a million random arguments across the range, and P(alive) against the scalar
+// formula.
+TEST(SimdMath, LogAndExpWithinTwoUlps) {
+  namespace simd = ci::detail::simd;
+  std::uint64_t state = 12345;
+  auto uniform = [&] {  // splitmix64
+    state += 0x9e3779b97f4a7c15ULL;
+    std::uint64_t z = state;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
+  };
+  auto ulps = [](double got, double want) {
+    if (got == want) return 0.0;
+    const double w = std::abs(want);
+    return std::abs(got - want) / (std::nextafter(w, INFINITY) - w);
+  };
+  double worst_log = 0, worst_exp = 0;
+  for (int i = 0; i < 1000000; i += 8) {
+    alignas(64) double x[8], y[8], lx[8], ey[8];
+    for (int j = 0; j < 8; ++j) {
+      x[j] = std::exp((uniform() - 0.5) * (j < 4 ? 1400.0 : 2.0));
+      y[j] = (uniform() - 0.5) * (j < 4 ? 1400.0 : 2.0);
+    }
+    simd::v8d xv, yv, lv, ev;
+    simd::load(x, xv);
+    simd::load(y, yv);
+    simd::log(xv, lv);
+    simd::exp(yv, ev);
+    simd::store(lx, lv);
+    simd::store(ey, ev);
+    for (int j = 0; j < 8; ++j) {
+      const double ref = std::log(x[j]);
+      worst_log = std::max(worst_log, ref == 0.0 ? std::abs(lx[j]) : ulps(lx[j], ref));
+      worst_exp = std::max(worst_exp, ulps(ey[j], std::exp(y[j])));
+    }
+  }
+  EXPECT_LE(worst_log, 2.0);
+  EXPECT_LE(worst_exp, 2.0);
+  alignas(64) double edge[8] = {-800, -745.5, 0, 1, 709.7, 710, 1e300, -1e300}, out[8];
+  simd::v8d ev, rv;
+  simd::load(edge, ev);
+  simd::exp(ev, rv);
+  simd::store(out, rv);
+  EXPECT_EQ(out[0], 0.0);
+  EXPECT_EQ(out[1], 0.0);
+  EXPECT_EQ(out[2], 1.0);
+  EXPECT_NEAR(out[3], std::exp(1.0), 4e-16 * std::exp(1.0));
+  EXPECT_NEAR(out[4], std::exp(709.7), 4e-16 * std::exp(709.7));
+  EXPECT_TRUE(std::isinf(out[5]) && std::isinf(out[6]));
+  EXPECT_EQ(out[7], 0.0);
+
+  Eigen::VectorXd theta(4);
+  theta << 0.243, 4.414, 0.793, 2.426;
+  const ci::detail::BetaGeoFamilyKernels<1> k(theta);
+  const std::vector<double> fx{0, 1, 3, 30, 0, 2, 5, 8, 13, 200, 1}, ftx{0, 0.5, 20, 38, 0, 0, 39, 1, 13, 35, 1e-9},
+      fT{0, 40, 39, 39, 80, 1, 39, 60, 13, 39, 1e6};
+  const auto p = ci::ModifiedBetaGeoKernels::conditional_probability_alive(theta, fx, ftx, fT).value();
+  for (std::size_t i = 0; i < fx.size(); ++i)
+    EXPECT_NEAR(p[static_cast<Eigen::Index>(i)], k.probability_alive(fx[i], ftx[i], fT[i]),
+                1e-14 * k.probability_alive(fx[i], ftx[i], fT[i]) + 1e-300)
+        << i;
+}
