@@ -12,6 +12,7 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -255,9 +256,46 @@ struct BetaGeoFamily {
         Eigen::Map<const Eigen::ArrayXd>(t.data(), static_cast<Eigen::Index>(t.size())).maxCoeff();
     const auto table = make_table(theta, frequency, T, t_max);
     Eigen::ArrayXd out(static_cast<Eigen::Index>(frequency.size()));
-    detail::parallel_for(out.size(), [&](std::ptrdiff_t i) {
-      const Customer c(k, frequency[i], recency[i], T[i]);
-      out[i] = c.expected(k, table, detail::at(t, i));
+    // Blocks of customers: P(alive) and (1 - z)^(a - 1) with the vector log and exp, the
+    // series from the table one customer at a time. Each customer's arithmetic is the same
+    // wherever the block boundaries fall.
+    detail::parallel_chunks(out.size(), 2048, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+      const std::ptrdiff_t len = end - begin;
+      std::vector<double> alive(static_cast<std::size_t>(len)), ratio(alive.size()),
+          power(alive.size()), s(alive.size());
+      std::vector<std::uint8_t> tabulated(alive.size());
+      detail::simd::probability_alive(k.r, k.alpha, k.a, k.b, Offset, frequency.data() + begin,
+                                      recency.data() + begin, T.data() + begin, alive.data(),
+                                      len);
+      for (std::ptrdiff_t j = 0; j < len; ++j) {
+        const auto uj = static_cast<std::size_t>(j);
+        const double ti = detail::at(t, begin + j), age = k.alpha + T[static_cast<std::size_t>(begin + j)];
+        ratio[uj] = age / (age + ti);
+        tabulated[uj] = table.usable() && ratio[uj] > 1e-300 &&
+                        table.series_minus_one(static_cast<std::size_t>(frequency[begin + j]),
+                                               ti / (age + ti), s[uj]);
+        if (!tabulated[uj]) ratio[uj] = 1.0;
+      }
+      detail::simd::pow_positive(ratio.data(), k.a - 1.0, power.data(), len);
+      for (std::ptrdiff_t j = 0; j < len; ++j) {
+        const auto uj = static_cast<std::size_t>(j);
+        const auto i = static_cast<std::size_t>(begin + j);
+        const double ti = detail::at(t, begin + j);
+        if (!tabulated[uj]) {
+          k.conditional_expected(frequency[i], recency[i], T[i], &ti, &out[begin + j], 1);
+          continue;
+        }
+        // 1 - (1 - z)^(a - 1) (1 + s) keeps its digits while it is not close to 0; the slower
+        // log1p/expm1 form covers short horizons.
+        const double v = power[uj] * (1.0 + s[uj]);
+        const double z = ti / (k.alpha + T[i] + ti);
+        const double one_minus =
+            std::abs(1.0 - v) >= 1e-3
+                ? 1.0 - v
+                : -std::expm1((k.a - 1.0) * std::log1p(-z) + std::log1p(s[uj]));
+        out[begin + j] =
+            (k.a + k.b + frequency[i] + Offset - 1.0) / (k.a - 1.0) * alive[uj] * one_minus;
+      }
     });
     return detail::no_nan(std::move(out), "conditional_expected_number_of_purchases_up_to_time");
   }
