@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "custinsight/beta_geo.hpp"
+#include "custinsight/clv.hpp"
 #include "custinsight/pareto_nbd.hpp"
 #include "custinsight/simulate.hpp"
 
@@ -75,5 +76,18 @@ void BM_BetaGeoExpectedAt12Horizons(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_BetaGeoExpectedAt12Horizons)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+void BM_BetaGeoClv12Months(benchmark::State& state) {
+  const Histories& h = simulated(state.range(0));
+  Eigen::VectorXd theta(4);
+  theta << 0.243, 4.414, 0.793, 2.426;
+  ci::BetaGeoModel m;
+  if (!m.set_params(theta).ok()) state.SkipWithError("set_params failed");
+  const std::vector<double> spend(h.x.size(), 35.0);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(ci::customer_lifetime_value(m, h.x, h.tx, h.T, spend, 12, 0.01, 4.345));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_BetaGeoClv12Months)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 }  // namespace

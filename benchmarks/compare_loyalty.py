@@ -45,6 +45,7 @@ def main() -> int:
     args = parser.parse_args()
     import lifetimes
 
+    load_before = os.getloadavg()
     rows = []
 
     def add(task, ours, theirs, target):
@@ -117,7 +118,10 @@ def main() -> int:
         f"Measured in one run on {platform.machine()} with {os.cpu_count()} cores "
         f"(custinsight threads: {ci.num_threads()}), Python {platform.python_version()}; "
         "best of several runs for the fast side, one run for slow lifetimes calls. The "
-        "machine may be shared, so absolute times vary; both sides ran under the same load.",
+        "machine may be shared, so absolute times vary; both sides ran under the same load. "
+        f"Load average (1, 5, 15 min) {', '.join(f'{v:.2f}' for v in load_before)} before the "
+        f"run and {', '.join(f'{v:.2f}' for v in os.getloadavg())} after; with other work on "
+        "the second core, custinsight's two-thread loops wait for it at every parallel region.",
         "",
         "| task | custinsight (s) | lifetimes (s) | speed-up | target |",
         "|---|---:|---:|---:|---|",

@@ -49,6 +49,25 @@ absl::StatusOr<Eigen::ArrayXd> customer_lifetime_value(
         absl::StrFormat("discount_rate = %.17g: must be finite and > -1", discount_rate));
   CUSTINSIGHT_RETURN_IF_ERROR(detail::check_positive_scalar("months_to_periods", months_to_periods));
   const auto n = static_cast<Eigen::Index>(frequency.size());
+  if constexpr (requires {
+                  model.weighted_expected_at_horizons(std::span<const double>{},
+                                                      std::span<const double>{}, frequency,
+                                                      recency, T);
+                }) {
+    // sum_i d_i (E_i - E_{i-1}) = sum_i (d_i - d_{i+1}) E_i with d_{time+1} = 0: one weighted
+    // sum over horizons per customer, without the customers x months matrix.
+    std::vector<double> horizons, weights;
+    for (int i = 1; i <= time; ++i) {
+      horizons.push_back(i * months_to_periods);
+      const double d = std::pow(1.0 + discount_rate, -static_cast<double>(i));
+      const double next = i < time ? std::pow(1.0 + discount_rate, -static_cast<double>(i + 1)) : 0.0;
+      weights.push_back(d - next);
+    }
+    CUSTINSIGHT_ASSIGN_OR_RETURN(
+        Eigen::ArrayXd sum,
+        model.weighted_expected_at_horizons(horizons, weights, frequency, recency, T));
+    return sum * Eigen::Map<const Eigen::ArrayXd>(monetary_value.data(), n);
+  }
   Eigen::ArrayXd clv = Eigen::ArrayXd::Zero(n);
   Eigen::ArrayXd previous = Eigen::ArrayXd::Zero(n);
   constexpr int kBlock = 64;

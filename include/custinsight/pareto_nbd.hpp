@@ -29,10 +29,21 @@ struct ParetoNBDLikelihood {
 
   struct Workspace {
     RisingTables r;
+    ParetoSeriesTables series;
+    bool tabulated = false;
+    double log_alpha = 0, log_beta = 0, log_s = 0;
   };
   Workspace prepare(const Eigen::VectorXd& theta, const Patterns& p) const {
     Workspace ws;
-    ws.r.fill(theta[0], static_cast<std::size_t>(p.max_frequency));
+    const auto max_x = static_cast<std::size_t>(p.max_frequency);
+    ws.r.fill(theta[0], max_x);
+    // Tabulating costs one series per frequency; worth it while frequencies are few next to
+    // the patterns that share them.
+    ws.tabulated = max_x < 4096 && static_cast<Eigen::Index>(max_x) < p.size();
+    if (ws.tabulated) ws.series.fill(theta[0], theta[1], theta[2], theta[3], max_x);
+    ws.log_alpha = std::log(theta[1]);
+    ws.log_beta = std::log(theta[3]);
+    ws.log_s = std::log(theta[2]);
     return ws;
   }
 
@@ -45,16 +56,17 @@ struct ParetoNBDLikelihood {
     const double l_aT = std::log(alpha + T), l_bT = std::log(beta + T);
     // alive through T, or dropped out at some tau in (t_x, T]
     const double lA = -m * l_aT - s * l_bT;
-    const LogWithGradient K = pareto_log_window(m, alpha, s, beta, tx, T);
-    const double lK = std::log(s) + K.value;
+    const LogWithGradient K =
+        pareto_log_window(m, alpha, s, beta, tx, T, ws.tabulated ? &ws.series.by_x[xi] : nullptr);
+    const double lK = ws.log_s + K.value;
     const double mix = log_add_exp(lA, lK);
     const double wK = std::isfinite(K.value) ? std::exp(lK - mix) : 0.0;
     const double wA = 1.0 - wK;
-    g[0] = ws.r.harmonic[xi] + std::log(alpha) - wA * l_aT + wK * K.grad[0];
+    g[0] = ws.r.harmonic[xi] + ws.log_alpha - wA * l_aT + wK * K.grad[0];
     g[1] = r / alpha - wA * m / (alpha + T) + wK * K.grad[1];
-    g[2] = std::log(beta) - wA * l_bT + wK * (1.0 / s + K.grad[2]);
+    g[2] = ws.log_beta - wA * l_bT + wK * (1.0 / s + K.grad[2]);
     g[3] = s / beta - wA * s / (beta + T) + wK * K.grad[3];
-    return ws.r.log_rising[xi] + r * std::log(alpha) + s * std::log(beta) + mix;
+    return ws.r.log_rising[xi] + r * ws.log_alpha + s * ws.log_beta + mix;
   }
 
   Eigen::VectorXd initial_params(const Patterns& p) const {

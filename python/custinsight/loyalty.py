@@ -31,6 +31,15 @@ __all__ = [
 ]
 
 
+def _as_array(name: str, value: Any) -> np.ndarray:
+    # Contiguous float64 vectors go to the core as they are: it checks finiteness in its one
+    # validation pass, with the same messages, so scanning them here would only add a pass.
+    if (type(value) is np.ndarray and value.dtype == np.float64 and value.ndim == 1
+            and value.flags.c_contiguous):
+        return value
+    return as_float_array(name, value)
+
+
 def _arrays(**named: Any) -> tuple[list[np.ndarray], pd.Index | None, bool]:
     """Float arrays of the named arguments, the index of the first pandas argument, and whether
     every argument was a scalar (then callers return a float)."""
@@ -42,7 +51,7 @@ def _arrays(**named: Any) -> tuple[list[np.ndarray], pd.Index | None, bool]:
             index = value.index if isinstance(value, pd.Series) else None
         is_scalar = np.ndim(value) == 0
         scalar &= is_scalar
-        out.append(as_float_array(name, np.atleast_1d(value) if is_scalar else value))
+        out.append(_as_array(name, np.atleast_1d(value) if is_scalar else value))
     n = max(len(a) for a in out)
     # Scalars broadcast against customer arrays, as with numpy.
     out = [np.full(n, a[0]) if len(a) == 1 and n > 1 else a for a in out]

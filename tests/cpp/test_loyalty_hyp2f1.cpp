@@ -102,3 +102,23 @@ TEST(Hypergeometric, SeriesAgreesWithDirectSum) {
     EXPECT_NEAR(out[k], sum, 1e-14);
   }
 }
+
+// The tabulated unit series against the direct one, across the z range the tables serve.
+TEST(ParetoHypergeometric, TabulatedUnitSeriesMatchesDirect) {
+  for (double b : {0.3, 1.6, 25.0}) {
+    for (double extra : {0.2, 1.0, 40.0}) {
+      const double c = b + extra;
+      custinsight::detail::UnitSeriesTable table;
+      table.fill(b, c, 0.9);
+      for (double z : {0.0, 1e-6, 0.05, 0.4, 0.75, 0.9}) {
+        custinsight::detail::OneF tab;
+        ASSERT_TRUE(table.evaluate(b, c, z, tab)) << b << " " << c << " " << z;
+        const custinsight::detail::OneF ref = custinsight::detail::hyp2f1_unit(b, c, z);
+        EXPECT_NEAR(tab.S, ref.S, 1e-14 * ref.S);
+        EXPECT_NEAR(tab.Sb, ref.Sb, 1e-13 * std::abs(ref.Sb) + 1e-300);
+        EXPECT_NEAR(tab.Sc, ref.Sc, 1e-13 * std::abs(ref.Sc) + 1e-300);
+        EXPECT_NEAR(tab.Sz, ref.Sz, 1e-13 * std::abs(ref.Sz));
+      }
+    }
+  }
+}

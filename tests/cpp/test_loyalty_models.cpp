@@ -10,6 +10,7 @@
 #include "custinsight/model_io.hpp"
 #include "custinsight/modified_beta_geo.hpp"
 #include "custinsight/pareto_nbd.hpp"
+#include "custinsight/simulate.hpp"
 #include "loyalty_data.hpp"
 
 namespace ci = custinsight;
@@ -123,4 +124,43 @@ TEST(ModelIo, RoundTripAndRefusals) {
   EXPECT_NE(refused.status().message().find("format_version 99"), std::string::npos)
       << refused.status();
   EXPECT_FALSE(ci::model_from_json("{not json", "BetaGeoModel", names).ok());
+}
+
+// Distinct continuous-time rows skip the merging (a sample shows it would not pay); rows in
+// whole weeks repeat and are merged. Either way the fit equals the fit on the rows as they
+// are, each with weight 1.
+TEST(LoyaltyFit, MergingRowsChangesNothingButSpeed) {
+  custinsight::SimulationConfig config;
+  config.n_customers = 40000;
+  config.response_rate = 0.0;
+  const auto d = custinsight::simulate(config).value();
+  std::vector<double> x(d.customers.frequency.begin(), d.customers.frequency.end()),
+      tx(d.customers.recency.begin(), d.customers.recency.end()),
+      T(d.customers.T.begin(), d.customers.T.end());
+  for (bool weeks : {false, true}) {
+    if (weeks) {
+      for (double& v : tx) v = std::floor(v);
+      for (double& v : T) v = std::floor(v);
+    }
+    custinsight::BetaGeoModel merged, rows;
+    ASSERT_TRUE(merged.fit(x, tx, T).ok());
+    custinsight::Patterns p;
+    const auto n = static_cast<Eigen::Index>(x.size());
+    p.frequency = Eigen::Map<const Eigen::ArrayXd>(x.data(), n);
+    p.recency = Eigen::Map<const Eigen::ArrayXd>(tx.data(), n);
+    p.T = Eigen::Map<const Eigen::ArrayXd>(T.data(), n);
+    p.weight = Eigen::ArrayXd::Ones(n);
+    p.total_weight = static_cast<double>(n);
+    p.n_rows = n;
+    p.max_frequency = static_cast<std::int64_t>(p.frequency.maxCoeff());
+    ASSERT_TRUE(rows.fit_patterns(p).ok());
+    const auto a = merged.result().value(), b = rows.result().value();
+    if (weeks) {
+      EXPECT_LT(a.n_patterns, n / 4);
+    } else {
+      EXPECT_EQ(a.n_patterns, n);
+    }
+    for (int j = 0; j < 4; ++j) EXPECT_NEAR(a.params[j], b.params[j], 1e-9 * b.params[j]);
+    EXPECT_NEAR(a.log_likelihood, b.log_likelihood, 1e-9 * std::abs(b.log_likelihood));
+  }
 }

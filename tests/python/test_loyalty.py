@@ -118,6 +118,21 @@ def test_errors_are_clear():
     assert f.tolist() == [1.0, 2.0]  # inputs untouched
 
 
+def test_float64_arrays_are_checked_by_the_core():
+    # Contiguous float64 arrays skip the Python-side scan; the core must still name bad rows.
+    m = ci.BetaGeoModel().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    f, r, T = np.array([1.0, 2.0]), np.array([1.0, np.nan]), np.array([3.0, 4.0])
+    with pytest.raises(ValueError, match=r"recency\[1\] = nan: must be finite"):
+        m.conditional_probability_alive(f, r, T)
+    with pytest.raises(ValueError, match=r"T\[0\] = inf: must be finite"):
+        m.conditional_expected_number_of_purchases_up_to_time(5.0, f, f, np.array([np.inf, 4.0]))
+    with pytest.raises(ValueError, match=r"t\[0\] = nan: must be finite"):
+        m.conditional_expected_number_of_purchases_up_to_time(np.array([np.nan]), f, f, T)
+    gg = ci.GammaGammaModel().set_params(p=6.25, q=3.74, v=15.44)
+    with pytest.raises(ValueError, match=r"monetary_value\[1\] = -?inf: must be finite"):
+        gg.customer_lifetime_value(m, f, f, T, np.array([1.0, -np.inf]), time=3, freq="W")
+
+
 def test_results_do_not_depend_on_threads():
     sim = ci.simulate(20_000, seed=3).customers
     outs = []

@@ -8,14 +8,19 @@
 /// x + 1 purchases. Every formula below is written with n = x + Offset.
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <span>
 #include <vector>
 
+#include "custinsight/detail/beta_geo_series.hpp"
 #include "custinsight/detail/fit.hpp"
 #include "custinsight/detail/hyp2f1.hpp"
 #include "custinsight/detail/model_base.hpp"
+#include "custinsight/detail/simd_math.hpp"
 #include "custinsight/detail/special.hpp"
 #include "custinsight/parallel.hpp"
 #include "custinsight/patterns.hpp"
@@ -35,12 +40,12 @@ struct BetaGeoFamilyLikelihood {
     double log_a = 0, log_alpha = 0;
   };
 
-  Workspace prepare(const Eigen::VectorXd& theta, const Patterns& p) const {
+  Workspace prepare(const Eigen::VectorXd& theta, const Patterns& p, bool hessian = false) const {
     Workspace ws;
     const auto max_n = static_cast<std::size_t>(p.max_frequency + Offset);
-    ws.r.fill(theta[0], static_cast<std::size_t>(p.max_frequency));
-    ws.b.fill(theta[3], max_n);
-    ws.ab.fill(theta[2] + theta[3], max_n);
+    ws.r.fill(theta[0], static_cast<std::size_t>(p.max_frequency), hessian);
+    ws.b.fill(theta[3], max_n, hessian);
+    ws.ab.fill(theta[2] + theta[3], max_n, hessian);
     ws.log_b_n.assign(max_n + 1, 0.0);
     for (std::size_t n = 1; n <= max_n; ++n)
       ws.log_b_n[n] = std::log(theta[3] + static_cast<double>(n) - 1.0);
@@ -49,20 +54,24 @@ struct BetaGeoFamilyLikelihood {
     return ws;
   }
 
-  /// log-likelihood of pattern i and its gradient in (r, alpha, a, b)
+  /// log-likelihood of pattern i, its gradient in (r, alpha, a, b) and, if `h` is not null,
+  /// its Hessian (row-major 4 x 4). The likelihood is e^A3 + e^A4 times terms free of t_x and
+  /// T; with weights w3, w4 of the two parts, the Hessian of log(e^A3 + e^A4) is
+  /// w3 A3'' + w4 A4'' + w3 w4 (A4' - A3')(A4' - A3')^T.
   double pattern_loglik(const Workspace& ws, const Eigen::VectorXd& theta, const Patterns& p,
-                        Eigen::Index i, double* g) const {
+                        Eigen::Index i, double* g, double* h = nullptr) const {
     const double r = theta[0], alpha = theta[1], a = theta[2], b = theta[3];
     const double x = p.frequency[i], tx = p.recency[i], T = p.T[i];
     const auto xi = static_cast<std::size_t>(x);
     const std::size_t n = xi + Offset;
+    const double m = r + x;
     const double l_aT = std::log(alpha + T);
-    const double A3 = -(r + x) * l_aT;
+    const double A3 = -m * l_aT;
     double w4 = 0.0, mix = A3, l_atx = 0.0;
     if (n > 0) {
       // mix = log(e^A3 + e^A4) = A3 + softplus(A4 - A3); w4 = logistic(A4 - A3)
       l_atx = std::log(alpha + tx);
-      const double d = ws.log_a - ws.log_b_n[n] - (r + x) * (l_atx - l_aT);
+      const double d = ws.log_a - ws.log_b_n[n] - m * (l_atx - l_aT);
       const double e = std::exp(-std::abs(d));
       mix = A3 + std::max(d, 0.0) + std::log1p(e);
       w4 = d > 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
@@ -70,11 +79,39 @@ struct BetaGeoFamilyLikelihood {
     const double w3 = 1.0 - w4;
     const double ll = ws.r.log_rising[xi] + r * ws.log_alpha + ws.b.log_rising[n] -
                       ws.ab.log_rising[n] + mix;
+    const double inv_aT = 1.0 / (alpha + T);
+    const double inv_atx = n > 0 ? 1.0 / (alpha + tx) : 0.0;
+    const double inv_bn = n > 0 ? 1.0 / (b + static_cast<double>(n) - 1.0) : 0.0;
+    const double inv_a = 1.0 / a;
     g[0] = ws.r.harmonic[xi] + ws.log_alpha - w3 * l_aT - w4 * l_atx;
-    g[1] = r / alpha - (r + x) * (w3 / (alpha + T) + (n > 0 ? w4 / (alpha + tx) : 0.0));
-    g[2] = -ws.ab.harmonic[n] + (n > 0 ? w4 / a : 0.0);
-    g[3] = ws.b.harmonic[n] - ws.ab.harmonic[n] -
-           (n > 0 ? w4 / (b + static_cast<double>(n) - 1.0) : 0.0);
+    g[1] = r / alpha - m * (w3 * inv_aT + w4 * inv_atx);
+    g[2] = -ws.ab.harmonic[n] + w4 * inv_a;
+    g[3] = ws.b.harmonic[n] - ws.ab.harmonic[n] - w4 * inv_bn;
+    if (h != nullptr) {
+      // A4' - A3' (zero when there is no A4 term, where w4 = 0 anyway)
+      const double d0 = l_aT - l_atx, d1 = m * (inv_aT - inv_atx), d2 = inv_a, d3 = -inv_bn;
+      const double c = w3 * w4;
+      const double h_ab = ws.ab.harmonic2[n];
+      // r, alpha
+      h[0] = -ws.r.harmonic2[xi] + c * d0 * d0;
+      h[1] = 1.0 / alpha - w3 * inv_aT - w4 * inv_atx + c * d0 * d1;
+      h[2] = c * d0 * d2;
+      h[3] = c * d0 * d3;
+      h[5] = -r / (alpha * alpha) + m * (w3 * inv_aT * inv_aT + w4 * inv_atx * inv_atx) +
+             c * d1 * d1;
+      h[6] = c * d1 * d2;
+      h[7] = c * d1 * d3;
+      // a, b
+      h[10] = h_ab - w4 * inv_a * inv_a + c * d2 * d2;
+      h[11] = h_ab + c * d2 * d3;
+      h[15] = h_ab - ws.b.harmonic2[n] + w4 * inv_bn * inv_bn + c * d3 * d3;
+      h[4] = h[1];
+      h[8] = h[2];
+      h[9] = h[6];
+      h[12] = h[3];
+      h[13] = h[7];
+      h[14] = h[11];
+    }
     return ll;
   }
 
@@ -200,10 +237,13 @@ struct BetaGeoFamily {
       const Eigen::VectorXd& theta, std::span<const double> frequency,
       std::span<const double> recency, std::span<const double> T) {
     CUSTINSIGHT_RETURN_IF_ERROR(detail::check_history(frequency, recency, T));
-    const Kernels k(theta);
     Eigen::ArrayXd out(static_cast<Eigen::Index>(frequency.size()));
-    detail::parallel_for(out.size(), [&](std::ptrdiff_t i) {
-      out[i] = k.probability_alive(frequency[i], recency[i], T[i]);
+    // Eight customers at a time with vector log and exp (simd_math.hpp): glibc's scalar ones
+    // take 2-3 ns each and Eigen's SSE2 packet versions are slower still.
+    detail::parallel_chunks(out.size(), 8192, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+      detail::simd::probability_alive(theta[0], theta[1], theta[2], theta[3], Offset,
+                                      frequency.data() + begin, recency.data() + begin,
+                                      T.data() + begin, out.data() + begin, end - begin);
     });
     return out;
   }
@@ -216,40 +256,194 @@ struct BetaGeoFamily {
     CUSTINSIGHT_RETURN_IF_ERROR(detail::check_times("t", t));
     CUSTINSIGHT_RETURN_IF_ERROR(detail::check_broadcast("t", t.size(), frequency.size()));
     const Kernels k(theta);
+    const double t_max =
+        Eigen::Map<const Eigen::ArrayXd>(t.data(), static_cast<Eigen::Index>(t.size())).maxCoeff();
+    const auto table = make_table(theta, frequency, T, t_max);
     Eigen::ArrayXd out(static_cast<Eigen::Index>(frequency.size()));
-    detail::parallel_for(out.size(), [&](std::ptrdiff_t i) {
-      const double ti = detail::at(t, i);
-      k.conditional_expected(frequency[i], recency[i], T[i], &ti, &out[i], 1);
+    // Blocks of customers: P(alive) and (1 - z)^(a - 1) with the vector log and exp, the
+    // series from the table one customer at a time. Each customer's arithmetic is the same
+    // wherever the block boundaries fall.
+    detail::parallel_chunks(out.size(), 2048, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+      const std::ptrdiff_t len = end - begin;
+      std::vector<double> alive(static_cast<std::size_t>(len)), ratio(alive.size()),
+          power(alive.size()), s(alive.size());
+      std::vector<std::uint8_t> tabulated(alive.size());
+      detail::simd::probability_alive(k.r, k.alpha, k.a, k.b, Offset, frequency.data() + begin,
+                                      recency.data() + begin, T.data() + begin, alive.data(),
+                                      len);
+      for (std::ptrdiff_t j = 0; j < len; ++j) {
+        const auto uj = static_cast<std::size_t>(j);
+        const double ti = detail::at(t, begin + j), age = k.alpha + T[static_cast<std::size_t>(begin + j)];
+        ratio[uj] = age / (age + ti);
+        tabulated[uj] = table.usable() && ratio[uj] > 1e-300 &&
+                        table.series_minus_one(static_cast<std::size_t>(frequency[begin + j]),
+                                               ti / (age + ti), s[uj]);
+        if (!tabulated[uj]) ratio[uj] = 1.0;
+      }
+      detail::simd::pow_positive(ratio.data(), k.a - 1.0, power.data(), len);
+      for (std::ptrdiff_t j = 0; j < len; ++j) {
+        const auto uj = static_cast<std::size_t>(j);
+        const auto i = static_cast<std::size_t>(begin + j);
+        const double ti = detail::at(t, begin + j);
+        if (!tabulated[uj]) {
+          k.conditional_expected(frequency[i], recency[i], T[i], &ti, &out[begin + j], 1);
+          continue;
+        }
+        // 1 - (1 - z)^(a - 1) (1 + s) keeps its digits while it is not close to 0; the slower
+        // log1p/expm1 form covers short horizons.
+        const double v = power[uj] * (1.0 + s[uj]);
+        const double z = ti / (k.alpha + T[i] + ti);
+        const double one_minus =
+            std::abs(1.0 - v) >= 1e-3
+                ? 1.0 - v
+                : -std::expm1((k.a - 1.0) * std::log1p(-z) + std::log1p(s[uj]));
+        out[begin + j] =
+            (k.a + k.b + frequency[i] + Offset - 1.0) / (k.a - 1.0) * alive[uj] * one_minus;
+      }
     });
     return detail::no_nan(std::move(out), "conditional_expected_number_of_purchases_up_to_time");
   }
 
   /// Expected purchases at each of several horizons (columns) for every customer (rows): the
-  /// horizons share one series per customer, which is what makes CLV cheap.
+  /// horizons share P(alive) and one coefficient table.
   static absl::StatusOr<Eigen::MatrixXd> conditional_expected_at_horizons(
       const Eigen::VectorXd& theta, std::span<const double> horizons,
       std::span<const double> frequency, std::span<const double> recency,
       std::span<const double> T) {
-    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_history(frequency, recency, T));
-    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_times("horizons", horizons));
     if (horizons.size() > 64)
       return absl::InvalidArgumentError("horizons: at most 64 horizons per call");
-    const Kernels k(theta);
-    const auto nh = static_cast<int>(horizons.size());
-    Eigen::MatrixXd out(static_cast<Eigen::Index>(frequency.size()), nh);
-    bool bad = false;
-    detail::parallel_for(out.rows(), [&](std::ptrdiff_t i) {
-      std::array<double, 64> e{};
-      k.conditional_expected(frequency[i], recency[i], T[i], horizons.data(), e.data(), nh);
-      for (int h = 0; h < nh; ++h) out(i, h) = e[static_cast<std::size_t>(h)];
-    });
-    for (Eigen::Index i = 0; i < out.rows() && !bad; ++i)
-      if (out.row(i).hasNaN())
-        return absl::OutOfRangeError(absl::StrFormat(
-            "expected purchases: the series did not converge for customer %d", i));
+    Eigen::MatrixXd out(static_cast<Eigen::Index>(frequency.size()),
+                        static_cast<Eigen::Index>(horizons.size()));
+    CUSTINSIGHT_RETURN_IF_ERROR(at_horizons(
+        theta, horizons, frequency, recency, T,
+        [&](std::ptrdiff_t i, std::size_t h, double e) {
+          out(i, static_cast<Eigen::Index>(h)) = e;
+        },
+        [](std::ptrdiff_t) {}));
     return out;
   }
 
+  /// sum_h weights[h] E[X(T, T + horizons[h]] | history] per customer, without holding the
+  /// customers x horizons matrix (CLV is such a sum: see clv.hpp).
+  static absl::StatusOr<Eigen::ArrayXd> weighted_expected_at_horizons(
+      const Eigen::VectorXd& theta, std::span<const double> horizons,
+      std::span<const double> weights, std::span<const double> frequency,
+      std::span<const double> recency, std::span<const double> T) {
+    CUSTINSIGHT_RETURN_IF_ERROR(
+        detail::check_same_length("weights", weights.size(), "horizons", horizons.size()));
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_finite("weights", weights));
+    Eigen::ArrayXd out(static_cast<Eigen::Index>(frequency.size()));
+    // Each customer's sum is accumulated by one thread in horizon order.
+    CUSTINSIGHT_RETURN_IF_ERROR(at_horizons(
+        theta, horizons, frequency, recency, T,
+        [&](std::ptrdiff_t i, std::size_t h, double e) { out[i] += weights[h] * e; },
+        [&](std::ptrdiff_t i) { out[i] = 0.0; }));
+    return out;
+  }
+
+ private:
+  /// What one customer's expectations at every horizon share.
+  struct Customer {
+    double x, tx, T, age, log_age, scale;
+    Customer(const Kernels& k, double x_, double tx_, double T_)
+        : x(x_), tx(tx_), T(T_), age(k.alpha + T_), log_age(std::log(k.alpha + T_)),
+          scale((k.a + k.b + x_ + Offset - 1.0) / (k.a - 1.0) * k.probability_alive(x_, tx_, T_)) {}
+
+    /// E[X(T, T + t] | history] from the table; the per-customer series where it cannot serve.
+    double expected(const Kernels& k, const detail::ExpectedSeriesTable& table, double t) const {
+      const double z = t / (age + t);
+      double s = 0.0;
+      if (!table.usable() || !table.series_minus_one(static_cast<std::size_t>(x), z, s)) {
+        double e = 0.0;
+        k.conditional_expected(x, tx, T, &t, &e, 1);
+        return e;
+      }
+      // 1 - (1 - z)^(a - 1) (1 + s). Plain log and exp are twice as fast as log1p and expm1
+      // and as accurate while the result is not small; near 0 (short horizons) the slow forms.
+      const double v = std::exp((k.a - 1.0) * (log_age - std::log(age + t))) * (1.0 + s);
+      const double one_minus = std::abs(1.0 - v) >= 1e-3
+                                   ? 1.0 - v
+                                   : -std::expm1((k.a - 1.0) * std::log1p(-z) + std::log1p(s));
+      return scale * one_minus;
+    }
+
+    /// E at nt <= 64 horizons at once; they share the table's coefficients.
+    void expected_many(const Kernels& k, const detail::ExpectedSeriesTable& table,
+                       const double* t, double* out, int nt) const {
+      std::array<double, detail::ExpectedSeriesTable::kMaxHorizons> z{}, s{};
+      for (int h = 0; h < nt; ++h) z[static_cast<std::size_t>(h)] = t[h] / (age + t[h]);
+      if (!table.usable() ||
+          !table.series_minus_one_many(static_cast<std::size_t>(x), z.data(), s.data(), nt)) {
+        k.conditional_expected(x, tx, T, t, out, nt);
+        return;
+      }
+      for (int h = 0; h < nt; ++h) {
+        const auto uh = static_cast<std::size_t>(h);
+        // (1 - z)^(a - 1) (1 + s) with one log and one exp; 1 minus it keeps its digits while
+        // it is not close to 1 (longer horizons), the slower log1p/expm1 form covers the rest.
+        const double v = std::exp((k.a - 1.0) * (log_age - std::log(age + t[h]))) * (1.0 + s[uh]);
+        const double one_minus =
+            std::abs(1.0 - v) >= 1e-3
+                ? 1.0 - v
+                : -std::expm1((k.a - 1.0) * std::log1p(-z[uh]) + std::log1p(s[uh]));
+        out[h] = scale * one_minus;
+      }
+    }
+  };
+
+  /// Coefficient tables for the call, or an unusable one (then the per-customer series runs).
+  static detail::ExpectedSeriesTable make_table(const Eigen::VectorXd& theta,
+                                                std::span<const double> frequency,
+                                                std::span<const double> T, double t_max) {
+    const std::ptrdiff_t max_x = detail::max_frequency_upto(frequency, 100000.0);
+    const double T_min =
+        Eigen::Map<const Eigen::ArrayXd>(T.data(), static_cast<Eigen::Index>(T.size())).minCoeff();
+    const double z_max = t_max / (theta[1] + T_min + t_max);
+    if (max_x < 0 || !std::isfinite(z_max))
+      return detail::ExpectedSeriesTable(theta[0], theta[2], theta[3], Offset, 0, 0.0).clear();
+    return detail::ExpectedSeriesTable(theta[0], theta[2], theta[3], Offset,
+                                       static_cast<std::size_t>(max_x), z_max);
+  }
+
+  /// Calls start(i), then sink(i, h, E at horizons[h]) for each horizon in order, for every
+  /// customer i; a customer is handled by one thread only.
+  template <class Sink, class Start>
+  static absl::Status at_horizons(const Eigen::VectorXd& theta, std::span<const double> horizons,
+                                  std::span<const double> frequency,
+                                  std::span<const double> recency, std::span<const double> T,
+                                  Sink&& sink, Start&& start) {
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_history(frequency, recency, T));
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::check_times("horizons", horizons));
+    const Kernels k(theta);
+    const double t_max = *std::max_element(horizons.begin(), horizons.end());
+    const auto table = make_table(theta, frequency, T, t_max);
+    const auto n = static_cast<std::ptrdiff_t>(frequency.size());
+    std::atomic<std::ptrdiff_t> first_nan{n};
+    constexpr std::size_t kGroup = detail::ExpectedSeriesTable::kMaxHorizons;
+    detail::parallel_for(n, [&](std::ptrdiff_t i) {
+      start(i);
+      const Customer c(k, frequency[i], recency[i], T[i]);
+      std::array<double, kGroup> e{};
+      for (std::size_t first = 0; first < horizons.size(); first += kGroup) {
+        const std::size_t count = std::min(kGroup, horizons.size() - first);
+        c.expected_many(k, table, horizons.data() + first, e.data(), static_cast<int>(count));
+        for (std::size_t h = 0; h < count; ++h) {
+          if (std::isnan(e[h])) {
+            std::ptrdiff_t seen = first_nan.load();
+            while (i < seen && !first_nan.compare_exchange_weak(seen, i)) {
+            }
+          }
+          sink(i, first + h, e[h]);
+        }
+      }
+    });
+    if (first_nan.load() < n)
+      return absl::OutOfRangeError(absl::StrFormat(
+          "expected purchases: the series did not converge for customer %d", first_nan.load()));
+    return absl::OkStatus();
+  }
+
+ public:
   /// Expected repeat purchases in (0, t] of a newly acquired customer.
   static absl::StatusOr<Eigen::ArrayXd> expected_number_of_purchases_up_to_time(
       const Eigen::VectorXd& theta, std::span<const double> t) {
@@ -355,6 +549,14 @@ class BetaGeoFamilyModel : public ModelBase<BetaGeoFamilyLikelihood<Offset>> {
     CUSTINSIGHT_RETURN_IF_ERROR(this->require_fitted());
     return F::conditional_expected_at_horizons(this->result_->params, horizons, frequency,
                                                recency, T);
+  }
+  absl::StatusOr<Eigen::ArrayXd> weighted_expected_at_horizons(
+      std::span<const double> horizons, std::span<const double> weights,
+      std::span<const double> frequency, std::span<const double> recency,
+      std::span<const double> T) const {
+    CUSTINSIGHT_RETURN_IF_ERROR(this->require_fitted());
+    return F::weighted_expected_at_horizons(this->result_->params, horizons, weights, frequency,
+                                            recency, T);
   }
   absl::StatusOr<Eigen::ArrayXd> expected_number_of_purchases_up_to_time(
       std::span<const double> t) const {

@@ -57,32 +57,55 @@ struct FitResult {
 
 namespace detail {
 
-/// Mean negative log-likelihood and its gradient in log-parameters, summed in fixed-size
-/// blocks in a fixed order so that one and two threads agree to the last bit.
+/// Models whose pattern_loglik can also return the Hessian of each pattern's log-likelihood.
+template <class Model>
+concept HasAnalyticHessian = requires(const Model& m, const Patterns& p,
+                                      const Eigen::VectorXd& theta, double* g) {
+  m.pattern_loglik(m.prepare(theta, p, true), theta, p, Eigen::Index{0}, g, g);
+};
+
+/// Mean negative log-likelihood, its gradient and (if `hess_log` is not null and the model
+/// has an analytic Hessian) its Hessian in log-parameters, summed in fixed-size blocks in a
+/// fixed order so that one and two threads agree to the last bit.
 template <class Model>
 double mean_objective(const Model& model, const Patterns& p, const Eigen::VectorXd& theta,
                       double penalty, const Eigen::VectorXd& penalty_scale,
-                      Eigen::VectorXd& grad_log) {
+                      Eigen::VectorXd& grad_log, Eigen::MatrixXd* hess_log = nullptr) {
   constexpr int k = Model::kParams;
-  const auto ws = model.prepare(theta, p);
+  constexpr int kAcc = 1 + k + k * k;
+  bool want_hessian = false;
+  if constexpr (HasAnalyticHessian<Model>) want_hessian = hess_log != nullptr;
+  const auto ws = [&] {
+    if constexpr (HasAnalyticHessian<Model>) return model.prepare(theta, p, want_hessian);
+    else return model.prepare(theta, p);
+  }();
   const Eigen::Index n = p.size();
   constexpr std::ptrdiff_t kBlock = 2048;
   const std::ptrdiff_t n_blocks = (n + kBlock - 1) / kBlock;
-  std::vector<std::array<double, k + 1>> partial(static_cast<std::size_t>(n_blocks));
+  std::vector<std::array<double, kAcc>> partial(static_cast<std::size_t>(n_blocks));
   parallel_chunks(n_blocks, 1, [&](std::ptrdiff_t b, std::ptrdiff_t) {
-    std::array<double, k + 1> acc{};
+    std::array<double, kAcc> acc{};
     double g[k];
+    double h[k * k];
     const Eigen::Index end = std::min<Eigen::Index>(n, (b + 1) * kBlock);
     for (Eigen::Index i = b * kBlock; i < end; ++i) {
       const double w = p.weight[i];
+      if constexpr (HasAnalyticHessian<Model>) {
+        if (want_hessian) {
+          acc[0] += w * model.pattern_loglik(ws, theta, p, i, g, h);
+          for (int j = 0; j < k; ++j) acc[1 + j] += w * g[j];
+          for (int j = 0; j < k * k; ++j) acc[1 + k + j] += w * h[j];
+          continue;
+        }
+      }
       acc[0] += w * model.pattern_loglik(ws, theta, p, i, g);
-      for (int j = 0; j < k; ++j) acc[j + 1] += w * g[j];
+      for (int j = 0; j < k; ++j) acc[1 + j] += w * g[j];
     }
     partial[static_cast<std::size_t>(b)] = acc;
   });
-  std::array<double, k + 1> total{};
+  std::array<double, kAcc> total{};
   for (const auto& a : partial)
-    for (int j = 0; j <= k; ++j) total[j] += a[j];
+    for (int j = 0; j < kAcc; ++j) total[j] += a[j];
   const double W = p.total_weight;
   double value = -total[0] / W;
   grad_log.resize(k);
@@ -91,6 +114,17 @@ double mean_objective(const Model& model, const Patterns& p, const Eigen::Vector
     value += penalty * scaled * scaled;
     // d/dlog(theta) = theta * d/dtheta
     grad_log[j] = theta[j] * (-total[j + 1] / W) + 2.0 * penalty * scaled * scaled;
+  }
+  if (want_hessian) {
+    // d2/dlog(theta_i)dlog(theta_j) = theta_i theta_j d2/dtheta_i dtheta_j
+    //                                 + [i == j] theta_i d/dtheta_i
+    hess_log->resize(k, k);
+    for (int i = 0; i < k; ++i) {
+      for (int j = 0; j < k; ++j)
+        (*hess_log)(i, j) = theta[i] * theta[j] * (-total[1 + k + i * k + j] / W);
+      const double scaled = theta[i] * penalty_scale[i];
+      (*hess_log)(i, i) += theta[i] * (-total[1 + i] / W) + 4.0 * penalty * scaled * scaled;
+    }
   }
   return value;
 }
@@ -122,13 +156,15 @@ absl::StatusOr<FitResult> fit_patterns(const Model& model, const Patterns& p,
   }
   const Eigen::VectorXd scale = model.penalty_scale(p);
   const double penalty = options.penalizer_coef / model.penalty_divisor(p);
-  auto objective = [&](const Eigen::VectorXd& phi, Eigen::VectorXd& grad) {
+  auto objective = [&](const Eigen::VectorXd& phi, Eigen::VectorXd& grad,
+                       Eigen::MatrixXd* hess = nullptr) {
     const Eigen::VectorXd theta = phi.array().exp().matrix();
-    return mean_objective(model, p, theta, penalty, scale, grad);
+    return mean_objective(model, p, theta, penalty, scale, grad, hess);
   };
   OptimizeSettings settings;
   settings.max_iterations = options.max_iterations;
   settings.gradient_tolerance = options.gradient_tolerance;
+  settings.analytic_hessian = HasAnalyticHessian<Model>;
   OptimizeResult opt = minimize(objective, start.array().log().matrix(), settings);
 
   FitResult out;
@@ -171,8 +207,13 @@ absl::StatusOr<FitResult> fit_patterns(const Model& model, const Patterns& p,
   out.covariance = out.params.asDiagonal() * cov_log * out.params.asDiagonal();
   out.standard_errors = out.covariance.diagonal().cwiseSqrt();
 
-  Eigen::VectorXd unused;
-  out.log_likelihood = -mean_objective(model, p, out.params, 0.0, scale, unused) * p.total_weight;
+  if (penalty == 0.0) {
+    out.log_likelihood = -opt.value * p.total_weight;
+  } else {
+    Eigen::VectorXd unused;
+    out.log_likelihood =
+        -mean_objective(model, p, out.params, 0.0, scale, unused) * p.total_weight;
+  }
   out.n_customers = p.total_weight;
   out.n_rows = p.n_rows;
   out.n_patterns = p.size();

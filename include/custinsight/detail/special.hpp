@@ -37,6 +37,20 @@ inline double digamma(double x) {
   return shift + std::log(x) - 0.5 * inv - series;
 }
 
+/// Trigamma psi'(x) for x > 0: upward recurrence to x >= 10, then the asymptotic series.
+inline double trigamma(double x) {
+  double shift = 0.0;
+  while (x < 10.0) {
+    shift += 1.0 / (x * x);
+    x += 1.0;
+  }
+  const double inv = 1.0 / x;
+  const double inv2 = inv * inv;
+  const double series =
+      inv * (1.0 + inv * (0.5 + inv * (1.0 / 6 - inv2 * (1.0 / 30 - inv2 * (1.0 / 42 - inv2 / 30)))));
+  return shift + series;
+}
+
 /// log(exp(a) + exp(b)) without overflow; -inf + -inf gives -inf.
 inline double log_add_exp(double a, double b) {
   const double hi = std::max(a, b);
@@ -59,26 +73,34 @@ inline double one_minus_exp_over(double k, double y) {
   return -std::expm1(-ky) / k;
 }
 
-/// Running sums over k < x of log(theta + k) and 1 / (theta + k), i.e.
-/// lgamma(theta + x) - lgamma(theta) and digamma(theta + x) - digamma(theta) for integer x.
-/// Filling them once per evaluation replaces a lgamma and a digamma per customer.
+/// Running sums over k < x of log(theta + k), 1 / (theta + k) and 1 / (theta + k)^2, i.e.
+/// lgamma(theta + x) - lgamma(theta), digamma(theta + x) - digamma(theta) and
+/// trigamma(theta) - trigamma(theta + x) for integer x. Filling them once per evaluation
+/// replaces a lgamma, a digamma and a trigamma per customer.
 struct RisingTables {
   std::vector<double> log_rising;  // [x] = sum_{k<x} log(theta + k)
   std::vector<double> harmonic;    // [x] = sum_{k<x} 1 / (theta + k)
-  void fill(double theta, std::size_t max_x) {
+  std::vector<double> harmonic2;   // [x] = sum_{k<x} 1 / (theta + k)^2, filled on request
+  void fill(double theta, std::size_t max_x, bool second = false) {
     log_rising.resize(max_x + 1);
     harmonic.resize(max_x + 1);
     log_rising[0] = 0.0;
     harmonic[0] = 0.0;
+    if (second) {
+      harmonic2.resize(max_x + 1);
+      harmonic2[0] = 0.0;
+    }
     // Long sums drift by an ulp per term; beyond a few hundred terms use lgamma directly.
     for (std::size_t k = 0; k < max_x; ++k) {
       const double v = theta + static_cast<double>(k);
       if (k % 256 == 255) {
         log_rising[k + 1] = log_gamma(v + 1.0) - log_gamma(theta);
         harmonic[k + 1] = digamma(v + 1.0) - digamma(theta);
+        if (second) harmonic2[k + 1] = trigamma(theta) - trigamma(v + 1.0);
       } else {
         log_rising[k + 1] = log_rising[k] + std::log(v);
         harmonic[k + 1] = harmonic[k] + 1.0 / v;
+        if (second) harmonic2[k + 1] = harmonic2[k] + 1.0 / (v * v);
       }
     }
   }
