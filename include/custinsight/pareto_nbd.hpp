@@ -214,8 +214,17 @@ class ParetoNBDModel : public detail::ModelBase<detail::ParetoNBDLikelihood> {
                    std::span<const double> T, std::span<const double> weights = {},
                    const FitOptions& options = {}) {
     CUSTINSIGHT_ASSIGN_OR_RETURN(Patterns p, compress_patterns(frequency, recency, T, weights));
+    // The hypergeometric tails need ever more terms as T / (beta + T) -> 1; past kMaxPeriods the
+    // likelihood cannot be evaluated in bounded time, so such histories are refused up front.
+    for (std::size_t i = 0; i < T.size(); ++i)
+      if (T[i] > kMaxPeriods)
+        return detail::invalid_element("T", i, T[i],
+                                       "too large for the Pareto/NBD likelihood (at most 1e9 periods)");
     return fit_patterns(p, options);
   }
+
+  /// Longest observation (in periods) the Pareto/NBD fit accepts.
+  static constexpr double kMaxPeriods = 1e9;
   absl::StatusOr<Eigen::ArrayXd> conditional_probability_alive(
       std::span<const double> frequency, std::span<const double> recency,
       std::span<const double> T) const {

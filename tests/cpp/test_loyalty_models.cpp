@@ -164,3 +164,13 @@ TEST(LoyaltyFit, MergingRowsChangesNothingButSpeed) {
     EXPECT_NEAR(a.log_likelihood, b.log_likelihood, 1e-9 * std::abs(b.log_likelihood));
   }
 }
+
+// A huge observation length is refused at once instead of driving the tail series for minutes.
+TEST(ParetoNBDFit, HugeObservationLengthIsAClearError) {
+  const std::vector<double> f{0, 1, 2, 3}, r{0, 2, 5, 7}, T{10, 12, 1e308, 20};
+  custinsight::ParetoNBDModel m;
+  const absl::Status st = m.fit(f, r, T);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(std::string(st.message()).find("T[2] = 1e+308: too large"), std::string::npos)
+      << st.message();
+}
