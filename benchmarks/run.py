@@ -1,6 +1,7 @@
-"""Runs every benchmarks/compare_*.py and assembles benchmarks/RESULTS.md from their tables.
+"""Runs every benchmarks/compare_*.py and bench_*.py and assembles benchmarks/RESULTS.md from their tables.
 
-Run: .venv/bin/python benchmarks/run.py [area ...]   (e.g. `rfm loyalty`; default: all)
+Run: .venv/bin/python benchmarks/run.py [area ...]   (e.g. `rfm loyalty`; default: all;
+     `--assemble-only` rebuilds RESULTS.md from benchmarks/results/ without running anything)
 Each comparison times custinsight and its peer library side by side in the same process.
 """
 
@@ -16,8 +17,13 @@ ORDER = ["rfm", "loyalty", "sentiment", "satisfaction", "churn", "insight"]
 
 
 def main(argv: list[str]) -> int:
-    scripts = {p.stem.removeprefix("compare_"): p for p in HERE.glob("compare_*.py")}
-    areas = argv or sorted(scripts, key=lambda a: (ORDER.index(a) if a in ORDER else 99, a))
+    # compare_<area>.py time custinsight against a peer; bench_<area>.py time custinsight alone.
+    scripts = {p.stem.split("_", 1)[1]: p
+               for p in [*HERE.glob("compare_*.py"), *HERE.glob("bench_*.py")]}
+    assemble_only = "--assemble-only" in argv
+    argv = [a for a in argv if a != "--assemble-only"]
+    areas = [] if assemble_only else (
+        argv or sorted(scripts, key=lambda a: (ORDER.index(a) if a in ORDER else 99, a)))
     for area in areas:
         print(f"== {area}", flush=True)
         subprocess.run([sys.executable, str(scripts[area])], check=True)
