@@ -95,7 +95,45 @@ def _read(path: str | os.PathLike[str]) -> str:
         return f.read()
 
 
-class ChurnModel:
+class _FittedModel:
+    """What ChurnModel and CoxPHModel share: the fitted core object, feature names and
+    persistence. Subclasses set ``_FIT_CALL`` (for the not-fitted message)."""
+
+    _FIT_CALL = "fit(...)"
+    _model: Any
+
+    def _fitted(self) -> Any:
+        if self._model is None:
+            raise RuntimeError(f"this {type(self).__name__} is not fitted yet: call "
+                               f"{self._FIT_CALL} first")
+        return self._model
+
+    @property
+    def feature_names_(self) -> list[str]:
+        return list(self._fitted().scaling["feature_names"])
+
+    @property
+    def constant_features_(self) -> list[str]:
+        s = self._fitted().scaling
+        return [n for n, c in zip(s["feature_names"], s["constant"]) if c]
+
+    def to_json(self) -> str:
+        """The fitted model as JSON (model type, format and library versions included)."""
+        return str(self._fitted().to_json())
+
+    @classmethod
+    def from_json(cls, text: str) -> Any:
+        raise NotImplementedError
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        _write(path, self.to_json())
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Any:
+        return cls.from_json(_read(path))
+
+
+class ChurnModel(_FittedModel):
     """L2-regularised logistic regression of churn (1) against retention (0).
 
     Fitted by Newton's method (IRLS) with an Eigen LDLT solve in C++, the GIL released and both
@@ -122,6 +160,8 @@ class ChurnModel:
     held at exactly 0, its odds ratio is 1, its standard error is NaN and it is listed in
     ``constant_features_``.
     """
+
+    _FIT_CALL = "fit(X, y)"
 
     def __init__(self, C: float = 1.0, *, standardize: bool = True,
                  class_weight: None | str | dict[int, float] = None, impute_missing: bool = False,
@@ -172,16 +212,7 @@ class ChurnModel:
             impute_missing=bool(self.impute_missing), max_iter=int(self.max_iter), tol=float(self.tol))
         return self
 
-    def _fitted(self) -> Any:
-        if self._model is None:
-            raise RuntimeError("this ChurnModel is not fitted yet: call fit(X, y) first")
-        return self._model
-
     # -- fitted attributes -----------------------------------------------------------------
-    @property
-    def feature_names_(self) -> list[str]:
-        return list(self._fitted().scaling["feature_names"])
-
     @property
     def coef_(self) -> pd.Series:
         """Log-odds change per unit of each raw feature."""
@@ -212,11 +243,6 @@ class ChurnModel:
     def odds_ratios_(self) -> pd.Series:
         """exp(coef_): odds multiplier per unit of each feature."""
         return np.exp(self.coef_).rename("odds_ratio")
-
-    @property
-    def constant_features_(self) -> list[str]:
-        s = self._fitted().scaling
-        return [n for n, c in zip(s["feature_names"], s["constant"]) if c]
 
     @property
     def n_iter_(self) -> int:
@@ -278,10 +304,6 @@ class ChurnModel:
                              {"churn_probability": probability})
 
     # -- persistence -----------------------------------------------------------------------
-    def to_json(self) -> str:
-        """The fitted model as JSON (model type, format and library versions included)."""
-        return str(self._fitted().to_json())
-
     @classmethod
     def from_json(cls, text: str) -> ChurnModel:
         core = _core.LogisticModel.from_json(text)
@@ -294,19 +316,12 @@ class ChurnModel:
         model._model = core
         return model
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        _write(path, self.to_json())
-
-    @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> ChurnModel:
-        return cls.from_json(_read(path))
-
     def __repr__(self) -> str:
         state = "fitted" if self._model is not None else "not fitted"
         return f"ChurnModel(C={self.C}, standardize={self.standardize}, {state})"
 
 
-class CoxPHModel:
+class CoxPHModel(_FittedModel):
     """Cox proportional hazards model for contractual churn: tenure and a cancellation event.
 
     Parameters
@@ -319,6 +334,8 @@ class CoxPHModel:
         Handling of tied churn times (lifelines uses Efron's).
     standardize, impute_missing, max_iter, tol : as for :class:`ChurnModel`.
     """
+
+    _FIT_CALL = "fit(X, duration, event)"
 
     def __init__(self, penalizer: float = 0.0, *, ties: str = "breslow", standardize: bool = True,
                  impute_missing: bool = False, max_iter: int = 100, tol: float = 1e-10) -> None:
@@ -356,15 +373,6 @@ class CoxPHModel:
                                     max_iter=int(self.max_iter), tol=float(self.tol))
         return self
 
-    def _fitted(self) -> Any:
-        if self._model is None:
-            raise RuntimeError("this CoxPHModel is not fitted yet: call fit(X, duration, event)")
-        return self._model
-
-    @property
-    def feature_names_(self) -> list[str]:
-        return list(self._fitted().scaling["feature_names"])
-
     @property
     def coef_(self) -> pd.Series:
         """Log hazard ratio per unit of each raw feature."""
@@ -383,11 +391,6 @@ class CoxPHModel:
     def log_likelihood_(self) -> float:
         """Log partial likelihood at the estimate (without the penalty)."""
         return float(self._fitted().log_likelihood)
-
-    @property
-    def constant_features_(self) -> list[str]:
-        s = self._fitted().scaling
-        return [n for n, c in zip(s["feature_names"], s["constant"]) if c]
 
     def coef_table(self) -> pd.DataFrame:
         """Coefficients, standard errors, Wald z, p-values and hazard ratios."""
@@ -420,9 +423,6 @@ class CoxPHModel:
         return _driver_frame(names, index, "log_relative_risk", log_rr, driver, contribution,
                              {"relative_risk": np.exp(log_rr)})
 
-    def to_json(self) -> str:
-        return str(self._fitted().to_json())
-
     @classmethod
     def from_json(cls, text: str) -> CoxPHModel:
         core = _core.CoxModel.from_json(text)
@@ -433,13 +433,6 @@ class CoxPHModel:
                     max_iter=int(options.get("max_iter", 100)), tol=float(options.get("tol", 1e-10)))
         model._model = core
         return model
-
-    def save(self, path: str | os.PathLike[str]) -> None:
-        _write(path, self.to_json())
-
-    @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> CoxPHModel:
-        return cls.from_json(_read(path))
 
     def __repr__(self) -> str:
         state = "fitted" if self._model is not None else "not fitted"
