@@ -1,6 +1,7 @@
 // custinsight-score: the insight table from CSV files, without Python.
 //
-//   custinsight-score --transactions tx.csv [--feedback fb.csv] [--as-of YYYY-MM-DD]
+//   custinsight-score --transactions tx.csv [--feedback fb.csv] [--contacts contacts.csv]
+//                     [--transcripts turns.jsonl] [--as-of YYYY-MM-DD]
 //                     [--config settings.json] --out scores.csv
 //
 // The numbers are those of `custinsight score` (same core, same steps; see
@@ -33,6 +34,11 @@ struct Args {
   std::string customer_id_col = "customer_id", datetime_col = "datetime", amount_col = "amount";
   std::string fb_customer_id_col = "customer_id", fb_datetime_col = "datetime";
   std::string touchpoint_col, rating_col, nps_col, text_col;
+  std::string contacts, contact_customer_id_col = "customer_id", contact_datetime_col = "datetime";
+  std::string direction_col, complaint_col;
+  std::string transcripts, transcript_customer_id_col = "customer_id";
+  std::string conversation_id_col = "conversation_id", role_col = "role", turn_time_col = "time";
+  std::string turn_text_col = "text";
 };
 
 absl::StatusOr<Args> parse_args(int argc, char** argv) {
@@ -43,7 +49,13 @@ absl::StatusOr<Args> parse_args(int argc, char** argv) {
       {"--datetime-col", &a.datetime_col}, {"--amount-col", &a.amount_col},
       {"--feedback-customer-id-col", &a.fb_customer_id_col},
       {"--feedback-datetime-col", &a.fb_datetime_col}, {"--touchpoint-col", &a.touchpoint_col},
-      {"--rating-col", &a.rating_col}, {"--nps-col", &a.nps_col}, {"--text-col", &a.text_col}};
+      {"--rating-col", &a.rating_col}, {"--nps-col", &a.nps_col}, {"--text-col", &a.text_col},
+      {"--contacts", &a.contacts}, {"--contact-customer-id-col", &a.contact_customer_id_col},
+      {"--contact-datetime-col", &a.contact_datetime_col}, {"--direction-col", &a.direction_col},
+      {"--complaint-col", &a.complaint_col}, {"--transcripts", &a.transcripts},
+      {"--transcript-customer-id-col", &a.transcript_customer_id_col},
+      {"--conversation-id-col", &a.conversation_id_col}, {"--role-col", &a.role_col},
+      {"--turn-time-col", &a.turn_time_col}, {"--turn-text-col", &a.turn_text_col}};
   for (int i = 1; i < argc; ++i) {
     const std::string key = argv[i];
     auto it = options.find(key);
@@ -120,6 +132,53 @@ std::string quote(const std::string& s) {
   return q + "\"";
 }
 
+absl::StatusOr<ins::Contacts> read_contacts(const Args& a, Ids& ids) {
+  std::vector<std::string> required{a.contact_customer_id_col, a.contact_datetime_col};
+  std::vector<std::string> optional;
+  // Named columns must exist; the standard names are used when present.
+  for (auto [given, standard] : {std::pair{&a.direction_col, "direction"},
+                                 {&a.complaint_col, "complaint"}})
+    (given->empty() ? optional : required).push_back(given->empty() ? standard : *given);
+  CUSTINSIGHT_ASSIGN_OR_RETURN(auto csv, ins::read_csv(a.contacts, required, optional));
+  ins::Contacts c;
+  CUSTINSIGHT_ASSIGN_OR_RETURN(c.customer, parse_ids(csv, 0, ids, false));
+  CUSTINSIGHT_ASSIGN_OR_RETURN(c.time_ns, ins::parse_dates(csv, 1));
+  const std::string direction = a.direction_col.empty() ? "direction" : a.direction_col;
+  const std::string complaint = a.complaint_col.empty() ? "complaint" : a.complaint_col;
+  if (auto k = csv.find(direction); k >= 0) {
+    CUSTINSIGHT_ASSIGN_OR_RETURN(
+        c.outbound, ins::parse_labels(csv, static_cast<std::size_t>(k), {"inbound", "outbound"}));
+  }
+  if (auto k = csv.find(complaint); k >= 0) {
+    CUSTINSIGHT_ASSIGN_OR_RETURN(c.complaint, ins::parse_flags(csv, static_cast<std::size_t>(k)));
+  }
+  return c;
+}
+
+absl::StatusOr<ins::SupportTurns> read_transcripts(const Args& a, Ids& ids) {
+  CUSTINSIGHT_ASSIGN_OR_RETURN(
+      auto js, ins::read_jsonl(a.transcripts, {a.transcript_customer_id_col, a.conversation_id_col,
+                                               a.role_col, a.turn_time_col},
+                               {a.turn_text_col}));
+  ins::SupportTurns t;
+  CUSTINSIGHT_ASSIGN_OR_RETURN(t.customer, parse_ids(js, 0, ids, false));
+  // Conversation codes in order of first appearance.
+  absl::flat_hash_map<std::string, std::int32_t> code;
+  for (std::size_t i = 0; i < js.rows(); ++i) {
+    const auto& id = js.cells[1][i];
+    if (id.empty())
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: line %d: field '%s' is empty", js.file, js.line[i], js.names[1]));
+    auto [it, fresh] = code.emplace(id, static_cast<std::int32_t>(code.size()));
+    t.conversation.push_back(it->second);
+  }
+  t.n_conversations = static_cast<std::int32_t>(code.size());
+  CUSTINSIGHT_ASSIGN_OR_RETURN(t.role, ins::parse_labels(js, 2, {"agent", "customer"}));
+  CUSTINSIGHT_ASSIGN_OR_RETURN(t.time_ns, ins::parse_dates(js, 3));
+  t.text = js.cells[4];
+  return t;
+}
+
 absl::Status run(const Args& a) {
   ins::InsightConfig cfg;
   if (!a.config.empty()) {
@@ -180,7 +239,17 @@ absl::Status run(const Args& a) {
       return absl::InvalidArgumentError("--as-of '" + a.as_of + "' is not a date");
     as_of = ns;
   }
-  CUSTINSIGHT_ASSIGN_OR_RETURN(auto table, ins::score_table(tx, fb ? &*fb : nullptr, as_of, cfg));
+  std::optional<ins::Contacts> contacts;
+  if (!a.contacts.empty()) {
+    CUSTINSIGHT_ASSIGN_OR_RETURN(contacts, read_contacts(a, ids));
+  }
+  std::optional<ins::SupportTurns> support;
+  if (!a.transcripts.empty()) {
+    CUSTINSIGHT_ASSIGN_OR_RETURN(support, read_transcripts(a, ids));
+  }
+  CUSTINSIGHT_ASSIGN_OR_RETURN(
+      auto table, ins::score_table(tx, fb ? &*fb : nullptr, as_of, cfg,
+                                   contacts ? &*contacts : nullptr, support ? &*support : nullptr));
 
   const auto seg_rules = ins::segment_rule_texts(cfg);
   const auto act_rules = ins::action_rule_texts(cfg);
@@ -191,7 +260,10 @@ absl::Status run(const Args& a) {
     f << "customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,clv,"
          "churn_risk,no_purchase_risk,satisfaction,satisfaction_trend,n_responses,nps_latest,"
          "nps_class,loyalty_score,insight_score,segment,segment_rule,action,action_rule,drivers,"
-         "main_driver\n";
+         "main_driver";
+    if (table.contacts) f << ",outbound_30d,days_since_complaint";
+    if (table.support) f << ",n_conversations,support_quality,support_ending";
+    f << '\n';
     const auto& s = table.scores;
     for (std::size_t i = 0; i < table.customer.size(); ++i) {
       const double nps = table.nps_latest[i];
@@ -210,8 +282,14 @@ absl::Status run(const Args& a) {
         << ',' << nps_class << ',' << num(s.loyalty[i]) << ',' << num(s.insight[i]) << ','
         << quote(ins::kSegments[seg]) << ',' << quote(seg_rules[seg]) << ','
         << quote(ins::kActions[act]) << ',' << quote(act_rules[act]) << ','
-        << quote(s.drivers[i]) << ',' << (drv < ins::kDrivers.size() ? ins::kDrivers[drv] : "")
-        << '\n';
+        << quote(s.drivers[i]) << ',' << (drv < ins::kDrivers.size() ? ins::kDrivers[drv] : "");
+      if (table.contacts)
+        f << ',' << num(table.contacts->outbound_30d[i]) << ','
+          << num(table.contacts->days_since_complaint[i]);
+      if (table.support)
+        f << ',' << table.support->n_conversations[i] << ','
+          << num(table.support->support_quality[i]) << ',' << num(table.support->support_ending[i]);
+      f << '\n';
     }
     if (!f) return absl::InvalidArgumentError(a.out + ": write failed");
   }

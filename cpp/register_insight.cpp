@@ -1,10 +1,14 @@
-// Bindings for include/custinsight/insight/{config, scoring}.hpp.
+// Bindings for include/custinsight/insight/{config, contacts, scoring}.hpp.
 
 #include "pybind11.hpp"
 
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "custinsight/insight/config.hpp"
+#include "custinsight/insight/contacts.hpp"
 #include "custinsight/insight/scoring.hpp"
 
 namespace custinsight::bindings {
@@ -12,6 +16,8 @@ namespace {
 
 using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 using Flags = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>;
+using Int64s = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+using Int32s = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
 
 template <class T, int Flags>
 std::span<const T> view(const py::array_t<T, Flags>& a, const char* name) {
@@ -41,13 +47,19 @@ py::array_t<double> survival(const std::string& model, const Array& params, cons
 py::dict score(const Array& frequency, const Array& recency, const Array& T, const Array& p_alive,
                const Array& churn_risk, const Array& no_purchase_risk, const Array& clv, const Array& satisfaction,
                const Array& satisfaction_trend, const Array& nps_latest, const Flags& complaint,
-               const std::string& config_json) {
+               const std::string& config_json, const std::optional<Array>& outbound_30d,
+               const std::optional<Array>& days_since_complaint,
+               const std::optional<Array>& support_quality) {
   const auto config = value_or_throw(insight::config_from_json(config_json));
   insight::ScoringInput in{view(frequency, "frequency"), view(recency, "recency"),   view(T, "T"),
                            view(p_alive, "p_alive"),   view(churn_risk, "churn_risk"),
                            view(no_purchase_risk, "no_purchase_risk"), view(clv, "clv"),
                            view(satisfaction, "satisfaction"), view(satisfaction_trend, "satisfaction_trend"),
-                           view(nps_latest, "nps_latest"), view(complaint, "complaint")};
+                           view(nps_latest, "nps_latest"), view(complaint, "complaint"),
+                           {}, {}, {}};
+  if (outbound_30d) in.outbound_30d = view(*outbound_30d, "outbound_30d");
+  if (days_since_complaint) in.days_since_complaint = view(*days_since_complaint, "days_since_complaint");
+  if (support_quality) in.support_quality = view(*support_quality, "support_quality");
   absl::StatusOr<insight::ScoringOutput> r;
   {
     py::gil_scoped_release release;
@@ -69,6 +81,50 @@ py::dict score(const Array& frequency, const Array& recency, const Array& T, con
   return d;
 }
 
+py::dict contacts(const Int64s& row, const Int64s& time_ns, const std::optional<Flags>& outbound,
+                  const std::optional<Flags>& complaint, std::size_t n_rows, std::int64_t as_of_ns,
+                  const std::string& config_json) {
+  const auto config = value_or_throw(insight::config_from_json(config_json));
+  std::vector<std::uint8_t> open(n_rows, 0);
+  std::span<const std::uint8_t> out_flags, complaint_flags;
+  if (outbound) out_flags = view(*outbound, "outbound");
+  if (complaint) complaint_flags = view(*complaint, "complaint");
+  absl::StatusOr<insight::ContactColumns> r;
+  {
+    py::gil_scoped_release release;
+    r = insight::summarise_contacts(view(row, "row"), view(time_ns, "time"), out_flags,
+                                    complaint_flags, n_rows, as_of_ns, config, open);
+  }
+  auto out = value_or_throw(std::move(r));
+  py::dict d;
+  d["outbound_30d"] = to_numpy(out.outbound_30d);
+  d["days_since_complaint"] = to_numpy(out.days_since_complaint);
+  d["complaint_open"] = to_numpy(open);
+  return d;
+}
+
+py::dict support(const Int64s& row, const Int32s& conversation, std::int32_t n_conversations,
+                 const Flags& role, const Int64s& time_ns, const std::vector<std::string>& text,
+                 std::size_t n_rows, std::int64_t as_of_ns, const std::string& config_json) {
+  const auto config = value_or_throw(insight::config_from_json(config_json));
+  std::vector<std::uint8_t> open(n_rows, 0);
+  const std::vector<std::string_view> views(text.begin(), text.end());
+  absl::StatusOr<insight::SupportColumns> r;
+  {
+    py::gil_scoped_release release;
+    r = insight::summarise_support(view(row, "row"), view(conversation, "conversation"),
+                                   n_conversations, view(role, "role"), view(time_ns, "time"),
+                                   views, n_rows, as_of_ns, config, open);
+  }
+  auto out = value_or_throw(std::move(r));
+  py::dict d;
+  d["n_conversations"] = to_numpy(out.n_conversations);
+  d["support_quality"] = to_numpy(out.support_quality);
+  d["support_ending"] = to_numpy(out.support_ending);
+  d["complaint_open"] = to_numpy(open);
+  return d;
+}
+
 }  // namespace
 
 void register_insight(py::module_& m) {
@@ -77,8 +133,15 @@ void register_insight(py::module_& m) {
         R"doc(P(alive at T + horizon | alive at T, history) per customer (closed forms).)doc");
   m.def("insight_score_customers", &score, "frequency"_a, "recency"_a, "T"_a, "p_alive"_a,
         "churn_risk"_a, "no_purchase_risk"_a, "clv"_a, "satisfaction"_a, "satisfaction_trend"_a, "nps_latest"_a,
-        "complaint"_a, "config_json"_a,
+        "complaint"_a, "config_json"_a, "outbound_30d"_a = py::none(),
+        "days_since_complaint"_a = py::none(), "support_quality"_a = py::none(),
         R"doc(Loyalty and insight scores, segment, action and drivers per customer.)doc");
+  m.def("insight_summarise_contacts", &contacts, "row"_a, "time_ns"_a, "outbound"_a,
+        "complaint"_a, "n_rows"_a, "as_of_ns"_a, "config_json"_a,
+        R"doc(Outbound contacts in 30 days, days since the last complaint and open complaints per table row.)doc");
+  m.def("insight_summarise_support", &support, "row"_a, "conversation"_a, "n_conversations"_a,
+        "role"_a, "time_ns"_a, "text"_a, "n_rows"_a, "as_of_ns"_a, "config_json"_a,
+        R"doc(Conversations, latest conversation quality and ending sentiment, and open complaints per table row.)doc");
   py::list segments, actions, drivers;
   for (const char* s : insight::kSegments) segments.append(s);
   for (const char* s : insight::kActions) actions.append(s);

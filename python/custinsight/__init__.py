@@ -31,7 +31,7 @@ from .conversation import (
 )
 from .insight import ACTIONS, SEGMENTS, CustomerInsight, insight_table
 from .insight_config import InsightConfig, InsightWeights, LoyaltyWeights, SegmentThresholds
-from .insight_io import read_feedback, read_transactions
+from .insight_io import read_contacts, read_feedback, read_transactions, read_transcripts
 from .loyalty import (
     BetaGeoBetaBinomModel,
     BetaGeoModel,
@@ -67,6 +67,7 @@ from .satisfaction_drivers import (
 )
 from .sentiment import Lexicon, SentimentAnalyzer
 from .simulate import TOUCHPOINTS, SimulatedData, simulate
+from .simulate_support import simulate_contact_log, simulate_transcripts
 
 __version__: str = _core.__version__
 
@@ -78,7 +79,9 @@ __all__ = [
     "LoyaltyWeights",
     "SegmentThresholds",
     "insight_table",
+    "read_contacts",
     "read_feedback",
+    "read_transcripts",
     "read_transactions",
     "SEGMENTS",
     "ALERT_RULES",
@@ -130,6 +133,8 @@ __all__ = [
     "SentimentAnalyzer",
     "set_num_threads",
     "simulate",
+    "simulate_contact_log",
+    "simulate_transcripts",
     "simulate_conversations",
     "SimulatedData",
     "touchpoint_matrix",

@@ -39,6 +39,10 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--transactions", help="transaction CSV: customer id, date, amount")
     p.add_argument("--feedback", help="feedback CSV: customer id, date and any of touchpoint, "
                                       "csat (1-5), nps (0-10), text")
+    p.add_argument("--contacts", help="contact log CSV: customer id, date and optionally "
+                                      "direction (outbound/inbound), complaint (true/false)")
+    p.add_argument("--transcripts", help="support transcripts, JSON Lines with one turn per "
+                                         "line: customer_id, conversation_id, role, time, text")
     p.add_argument("--as-of", help="scoring date (default: the latest transaction)")
     p.add_argument("--config", help="settings file (.toml or .json, see InsightConfig)")
     p.add_argument("--demo", action="store_true", help="use the embedded simulated data")
@@ -55,26 +59,39 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rating-col", default=None)
     p.add_argument("--nps-col", default=None)
     p.add_argument("--text-col", default=None)
+    p.add_argument("--contact-customer-id-col", default="customer_id")
+    p.add_argument("--contact-datetime-col", default="datetime")
+    p.add_argument("--direction-col", default=None)
+    p.add_argument("--complaint-col", default=None)
+    p.add_argument("--transcript-customer-id-col", default="customer_id")
+    p.add_argument("--conversation-id-col", default="conversation_id")
+    p.add_argument("--role-col", default="role")
+    p.add_argument("--turn-time-col", default="time")
+    p.add_argument("--turn-text-col", default="text")
 
 
-def _load(args: argparse.Namespace, progress: _Progress) -> tuple[Any, Any, Any, Any]:
+def _load(args: argparse.Namespace, progress: _Progress) -> tuple[Any, Any, Any, Any, Any, Any]:
     import pandas as pd
 
     from .insight_config import InsightConfig
-    from .insight_io import read_feedback, read_transactions
+    from .insight_io import read_contacts, read_feedback, read_transactions, read_transcripts
 
     config = InsightConfig.load(args.config) if args.config else InsightConfig()
     if args.demo:
-        if args.transactions or args.feedback:
-            raise ValueError("--demo cannot be combined with --transactions/--feedback")
+        if args.transactions or args.feedback or args.contacts or args.transcripts:
+            raise ValueError("--demo cannot be combined with --transactions/--feedback/"
+                             "--contacts/--transcripts")
         from .simulate import simulate
+        from .simulate_support import simulate_contact_log, simulate_transcripts
 
         data = simulate(n_customers=args.customers, seed=args.seed)
         tx = data.transactions[["customer_id", "datetime", "amount"]]
         fb = data.responses
+        contacts = simulate_contact_log(data, seed=args.seed + 1)
+        turns = simulate_transcripts(data, seed=args.seed + 2)
         as_of = pd.Timestamp(args.as_of) if args.as_of else data.end
         progress.step("simulated the demo data")
-        return tx, fb, as_of, config
+        return tx, fb, contacts, turns, as_of, config
     if not args.transactions:
         raise ValueError("give --transactions FILE (or --demo)")
     tx = read_transactions(args.transactions, customer_id_col=args.customer_id_col,
@@ -87,13 +104,28 @@ def _load(args: argparse.Namespace, progress: _Progress) -> tuple[Any, Any, Any,
                            touchpoint_col=args.touchpoint_col, rating_col=args.rating_col,
                            nps_col=args.nps_col, text_col=args.text_col,
                            datetime_format=args.datetime_format)
+    contacts = None
+    if args.contacts:
+        contacts = read_contacts(args.contacts, customer_id_col=args.contact_customer_id_col,
+                                 datetime_col=args.contact_datetime_col,
+                                 direction_col=args.direction_col,
+                                 complaint_col=args.complaint_col,
+                                 datetime_format=args.datetime_format)
+    turns = None
+    if args.transcripts:
+        turns = read_transcripts(args.transcripts,
+                                 customer_id_col=args.transcript_customer_id_col,
+                                 conversation_id_col=args.conversation_id_col,
+                                 role_col=args.role_col, time_col=args.turn_time_col,
+                                 text_col=args.turn_text_col,
+                                 datetime_format=args.datetime_format)
     as_of = None
     if args.as_of:
         as_of = pd.to_datetime(args.as_of, errors="coerce")
         if as_of is pd.NaT:
             raise ValueError(f"--as-of {args.as_of!r} is not a date")
     progress.step("read the input files")
-    return tx, fb, as_of, config
+    return tx, fb, contacts, turns, as_of, config
 
 
 def _score(args: argparse.Namespace, *, report: bool = False) -> Any:
@@ -102,9 +134,9 @@ def _score(args: argparse.Namespace, *, report: bool = False) -> Any:
     from .insight import CustomerInsight
 
     progress = _Progress(3)
-    tx, fb, as_of, config = _load(args, progress)
+    tx, fb, contacts, turns, as_of, config = _load(args, progress)
     engine = CustomerInsight(config)
-    table = engine.score(tx, fb, as_of=as_of)
+    table = engine.score(tx, fb, as_of=as_of, contacts=contacts, transcripts=turns)
     progress.step(f"scored {len(table):,} customers")
     return engine, table, progress, pd
 

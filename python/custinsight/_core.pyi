@@ -468,4 +468,14 @@ def insight_survival_probability(model: str, params: _F, frequency: _F, T: _F,
 def insight_score_customers(frequency: _F, recency: _F, T: _F, p_alive: _F, churn_risk: _F,
                             no_purchase_risk: _F,
                             clv: _F, satisfaction: _F, satisfaction_trend: _F, nps_latest: _F,
-                            complaint: _F, config_json: str) -> dict[str, Any]: ...
+                            complaint: _F, config_json: str, outbound_30d: _F | None = None,
+                            days_since_complaint: _F | None = None,
+                            support_quality: _F | None = None) -> dict[str, Any]: ...
+def insight_summarise_contacts(row: npt.ArrayLike, time_ns: npt.ArrayLike,
+                               outbound: npt.ArrayLike | None, complaint: npt.ArrayLike | None,
+                               n_rows: int, as_of_ns: int, config_json: str
+                               ) -> dict[str, npt.NDArray[Any]]: ...
+def insight_summarise_support(row: npt.ArrayLike, conversation: npt.ArrayLike,
+                              n_conversations: int, role: npt.ArrayLike,
+                              time_ns: npt.ArrayLike, text: list[str], n_rows: int, as_of_ns: int,
+                              config_json: str) -> dict[str, npt.NDArray[Any]]: ...

@@ -1,4 +1,5 @@
-"""One call from a transaction log (and optional feedback) to a per-customer insight table.
+"""One call from a transaction log (and optional feedback, contact log and support
+transcripts) to a per-customer insight table.
 
 Per customer: RFM, P(alive), expected purchases and churn risk in a horizon (from the loyalty
 model with the lowest BIC, or the configured one), 12-month CLV (Gamma-Gamma spend on repeat
@@ -17,6 +18,7 @@ import pandas as pd
 from . import _core
 from ._validate import require_columns
 from .insight_config import InsightConfig
+from .insight_inputs import add_contacts, add_support
 from .loyalty import BetaGeoModel, GammaGammaModel, ModifiedBetaGeoModel, ParetoNBDModel
 from .rfm import rfm_summary
 from .satisfaction import customer_satisfaction, satisfaction_scores
@@ -31,6 +33,10 @@ _MODELS = {"beta_geo": BetaGeoModel, "modified_beta_geo": ModifiedBetaGeoModel,
 SEGMENTS: tuple[str, ...] = tuple(_core.INSIGHT_SEGMENTS)
 #: Actions in the order their rules are tried.
 ACTIONS: tuple[str, ...] = tuple(_core.INSIGHT_ACTIONS)
+
+#: Columns added by a contact log and by support transcripts, in output order.
+_OPTIONAL_COLUMNS = ("outbound_30d", "days_since_complaint", "n_conversations",
+                     "support_quality", "support_ending")
 
 # Days in a month for the CLV's monthly steps: 365.25 / 12.
 _DAYS_PER_MONTH = 30.4375
@@ -66,12 +72,14 @@ def action_rules(config: InsightConfig | None = None) -> dict[str, str]:
     c = config or InsightConfig()
     return {
         "close the loop on a complaint": "latest feedback negative (score < "
-            f"{c.negative_threshold:g}) or an NPS detractor, within {c.complaint_days:g} days, "
-            "and not lost",
+            f"{c.negative_threshold:g}), an NPS detractor, a complaint in the contact log or a "
+            f"support conversation that ended negative, within {c.complaint_days:g} days, and "
+            "not lost",
+        "do not over-contact": f"{c.max_outbound_30d:g} or more outbound contacts in 30 days, "
+                               "or segment hibernating or lost",
         "reward loyalty": "segment champions or loyal",
         "win back": "segment can't lose or at risk",
         "nurture": "segment new, promising or needs attention",
-        "do not over-contact": "segment hibernating or lost",
     }
 
 
@@ -165,11 +173,25 @@ class CustomerInsight:
         rating_scale: Any = "csat_5",
         nps_col: str | None = "nps",
         text_col: str | None = "text",
+        contacts: pd.DataFrame | None = None,
+        transcripts: pd.DataFrame | None = None,
+        contact_customer_id_col: str = "customer_id",
+        contact_datetime_col: str = "datetime",
+        direction_col: str | None = "direction",
+        complaint_col: str | None = "complaint",
+        transcript_customer_id_col: str = "customer_id",
+        conversation_id_col: str = "conversation_id",
+        role_col: str = "role",
+        turn_time_col: str = "time",
+        turn_text_col: str = "text",
     ) -> pd.DataFrame:
         """Build the insight table, one row per customer with a purchase up to ``as_of``.
 
-        Transactions and feedback after ``as_of`` (default: the latest transaction) are left
-        out; feedback from customers without purchases is left out of the table.
+        Transactions, feedback, contacts and transcript turns after ``as_of`` (default: the
+        latest transaction) are left out; rows of customers without purchases are left out of
+        the table. ``contacts`` is a contact log (customer id, date, optional direction and
+        complaint flag) and ``transcripts`` support conversations, one row per turn; see
+        :mod:`custinsight.insight_inputs` for their formats and the columns they add.
 
         Returns
         -------
@@ -177,7 +199,9 @@ class CustomerInsight:
         (periods of ``config.period_days`` days, lifetimes' definitions), p_alive,
         expected_purchases, clv, churn_risk, satisfaction (NaN without feedback),
         n_responses, nps_latest, nps_class, loyalty_score, insight_score, segment,
-        segment_rule, drivers, main_driver, action, action_rule.
+        segment_rule, drivers, main_driver, action, action_rule; with ``contacts`` also
+        outbound_30d and days_since_complaint, with ``transcripts`` n_conversations,
+        support_quality and support_ending.
         """
         cfg = self.config
         require_columns(transactions, customer_id_col=customer_id_col,
@@ -224,7 +248,18 @@ class CustomerInsight:
         table["no_purchase_risk"] = no_purchase
         self._add_feedback(table, feedback, end, feedback_customer_id_col, feedback_datetime_col,
                            touchpoint_col, rating_col, rating_scale, nps_col, text_col)
+        if contacts is not None:
+            add_contacts(table, contacts, end, cfg, customer_id_col=contact_customer_id_col,
+                         datetime_col=contact_datetime_col, direction_col=direction_col,
+                         complaint_col=complaint_col)
+        if transcripts is not None:
+            add_support(table, transcripts, end, cfg, customer_id_col=transcript_customer_id_col,
+                        conversation_id_col=conversation_id_col, role_col=role_col,
+                        time_col=turn_time_col, text_col=turn_text_col)
         _add_scores(table, cfg)
+        # The contact and support columns go last, as custinsight-score writes them.
+        extra = [c for c in _OPTIONAL_COLUMNS if c in table.columns]
+        table = table[[c for c in table.columns if c not in extra] + extra]
         self.table_ = table
         self.as_of_ = end
         table.attrs["as_of"] = str(end)
@@ -397,6 +432,10 @@ def _add_scores(table: pd.DataFrame, cfg: InsightConfig) -> None:
     action_rules() in order; drivers are described in _DRIVER_RULES.
     """
     nps = table["nps_latest"].to_numpy(dtype=np.float64, na_value=np.nan)
+
+    def optional(col: str) -> np.ndarray | None:
+        return table[col].to_numpy(np.float64) if col in table.columns else None
+
     raw = _core.insight_score_customers(
         frequency=table["frequency"].to_numpy(np.float64),
         recency=table["recency"].to_numpy(np.float64), T=table["T"].to_numpy(np.float64),
@@ -407,7 +446,9 @@ def _add_scores(table: pd.DataFrame, cfg: InsightConfig) -> None:
         satisfaction=table["satisfaction"].to_numpy(np.float64),
         satisfaction_trend=table["satisfaction_trend"].to_numpy(np.float64),
         nps_latest=nps, complaint=table["complaint"].to_numpy(np.uint8),
-        config_json=cfg.to_json())
+        config_json=cfg.to_json(), outbound_30d=optional("outbound_30d"),
+        days_since_complaint=optional("days_since_complaint"),
+        support_quality=optional("support_quality"))
     table["nps_class"] = _nps_class(table["nps_latest"])
     table["loyalty_score"] = raw["loyalty"]
     table["insight_score"] = raw["insight"]
@@ -435,6 +476,11 @@ _DRIVER_RULES: dict[str, str] = {
     "negative feedback": "-3 x satisfaction, when satisfaction < 0",
     "NPS detractor": "1.5, when the latest NPS answer is 0-6",
     "falling satisfaction": "-3 x trend (per 30 days), when the trend < -0.05",
+    "complaint logged": "2, when the contact log has a complaint within complaint_days",
+    "poor support": "3 x (1 - quality / support_quality_low), when the latest support "
+                    "conversation's quality is below support_quality_low",
+    "over-contacted": "outbound contacts in 30 days / max_outbound_30d, when at least "
+                      "max_outbound_30d",
     "top value": "the value percentile, when in the top (>= top_percentile)",
     "frequent buyer": "the frequency percentile, when >= top_percentile (repeat buyers)",
     "NPS promoter": "0.8, when the latest NPS answer is 9-10",

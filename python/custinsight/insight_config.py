@@ -65,7 +65,12 @@ class InsightConfig:
         response: its CSAT rating, text sentiment and NPS answer (each mapped to [-1, 1])
     negative_threshold : a response scoring below this is negative
     complaint_days : a negative latest response (or an NPS detractor answer) newer than this
-        counts as an open complaint
+        counts as an open complaint, as does a complaint in the contact log or a support
+        conversation whose customer ended it negative (below ``negative_threshold``)
+    max_outbound_30d : outbound contacts in the last 30 days (contact log) at or above this
+        mark a customer as over-contacted: a driver, and the action "do not over-contact"
+    support_quality_low : a latest support conversation whose quality (0-100, see
+        :func:`custinsight.conversation_quality`) is below this is a driver of risk
     label_window_days : 0 (default): churn risk from the loyalty model's closed form. Above 0:
         a ChurnModel (L2 logistic regression) trained on features as of ``as_of`` minus this
         window, labelled by whether each customer bought in the window, then applied to the
@@ -86,6 +91,8 @@ class InsightConfig:
     nps_weight: float = 0.5
     negative_threshold: float = -0.05
     complaint_days: float = 90.0
+    max_outbound_30d: float = 3.0
+    support_quality_low: float = 50.0
     label_window_days: float = 0.0
     churn_C: float = 1.0
     loyalty_weights: LoyaltyWeights = field(default_factory=LoyaltyWeights)
@@ -106,7 +113,8 @@ class InsightConfig:
         """Raise ValueError naming the first bad setting."""
         if self.model not in MODELS:
             raise ValueError(f"model={self.model!r}: must be one of {list(MODELS)}")
-        for name in ("period_days", "horizon_days", "half_life_days", "complaint_days"):
+        for name in ("period_days", "horizon_days", "half_life_days", "complaint_days",
+                     "max_outbound_30d"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
                 raise ValueError(f"{name}={v!r}: must be finite and positive")
@@ -118,6 +126,9 @@ class InsightConfig:
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
                 raise ValueError(f"{name}={v!r}: must be finite and non-negative")
+        q = self.support_quality_low
+        if not (isinstance(q, (int, float)) and 0 <= q <= 100):
+            raise ValueError(f"support_quality_low={q!r}: must lie in [0, 100]")
         for group in ("loyalty_weights", "insight_weights"):
             ws = dataclasses.asdict(getattr(self, group))
             for k, v in ws.items():

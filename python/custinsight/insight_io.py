@@ -1,16 +1,18 @@
-"""Reading the insight table's input files with one-line errors naming file, column and line,
-and writing the table atomically."""
+"""Reading the insight table's input files (CSV; support transcripts as JSON Lines) with
+one-line errors naming file, column and line, and writing the table atomically."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["read_transactions", "read_feedback", "write_table"]
+__all__ = ["read_transactions", "read_feedback", "read_contacts", "read_transcripts",
+           "write_table"]
 
 
 def _header(path: Path) -> tuple[list[str], int]:
@@ -174,6 +176,128 @@ def read_feedback(path: str | os.PathLike[str], *, customer_id_col: str = "custo
     if chosen["text"]:
         out["text"] = df[chosen["text"]].replace("", None).astype("string")
     return out
+
+
+def _labels(p: str, df: pd.DataFrame, col: str, labels: tuple[str, ...],
+            lines: np.ndarray | None = None) -> pd.Series:
+    s = df[col].str.strip().str.lower()
+    bad = (~s.isin(labels)).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        line = _line(i) if lines is None else int(lines[i])
+        raise ValueError(f"{p}: line {line}: column {col!r}: {df[col].iloc[i]!r} must be one of "
+                         f"{', '.join(labels)}")
+    return s
+
+
+def read_contacts(path: str | os.PathLike[str], *, customer_id_col: str = "customer_id",
+                  datetime_col: str = "datetime", direction_col: str | None = None,
+                  complaint_col: str | None = None, datetime_format: str | None = None
+                  ) -> pd.DataFrame:
+    """Read a contact-log CSV into customer_id, datetime and the present optional columns
+    direction ('outbound' / 'inbound', any case) and complaint (true/false, yes/no, y/n, t/f,
+    1/0; empty is no). Optional columns named explicitly must exist; with None, the standard
+    names are used when present."""
+    p = str(path)
+    names, _ = _header(Path(path)) if Path(path).exists() else ([], 0)
+    chosen = {k: (v if v is not None else (k if k in names else None))
+              for k, v in {"direction": direction_col, "complaint": complaint_col}.items()}
+    df = _read(path, {"customer id": customer_id_col, "date": datetime_col}, chosen)
+    out = pd.DataFrame({"customer_id": _parse_ids(p, df, customer_id_col),
+                        "datetime": _parse_dates(p, df, datetime_col, fmt=datetime_format)})
+    if chosen["direction"]:
+        out["direction"] = _labels(p, df, chosen["direction"], ("inbound", "outbound"))
+    if chosen["complaint"]:
+        col = chosen["complaint"]
+        s = df[col].str.strip().str.lower()
+        yes = s.isin(("true", "1", "yes", "y", "t")).to_numpy()
+        bad = ~(yes | s.isin(("", "false", "0", "no", "n", "f")).to_numpy())
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"{p}: line {_line(i)}: column {col!r}: {df[col].iloc[i]!r} must be "
+                             "true/false, yes/no or 1/0")
+        out["complaint"] = yes
+    return out
+
+
+def _json_cell(value: object) -> str | None:
+    """A JSON value as the C++ reader sees it: text as it is, numbers as JSON writes them."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float)):
+        return json.dumps(value)
+    return None
+
+
+def read_transcripts(path: str | os.PathLike[str], *, customer_id_col: str = "customer_id",
+                     conversation_id_col: str = "conversation_id", role_col: str = "role",
+                     time_col: str = "time", text_col: str = "text",
+                     datetime_format: str | None = None) -> pd.DataFrame:
+    """Read support transcripts from a JSON Lines file, one turn per line, for example::
+
+        {"customer_id": 17, "conversation_id": "c-9", "role": "customer",
+         "time": "2025-03-01 10:02:11", "text": "My router keeps dropping."}
+
+    into customer_id, conversation_id, role ('agent' / 'customer'), time and text (null or
+    absent: no text). Blank lines are skipped; errors name the file, line and field."""
+    p = Path(path)
+    if not p.exists():
+        raise ValueError(f"{p}: no such file")
+    fields = [customer_id_col, conversation_id_col, role_col, time_col]
+    rows: list[list[str | None]] = []
+    lines: list[int] = []
+    with open(p, encoding="utf-8-sig", newline="") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError:
+                raise ValueError(f"{p}: line {number}: not valid JSON") from None
+            if not isinstance(obj, dict):
+                raise ValueError(f"{p}: line {number}: expected a JSON object")
+            row: list[str | None] = []
+            for k, name in enumerate([*fields, text_col]):
+                if name not in obj:
+                    if k < len(fields):
+                        raise ValueError(f"{p}: line {number}: missing field {name!r}")
+                    row.append(None)
+                    continue
+                value = obj[name]
+                if isinstance(value, (dict, list)):
+                    raise ValueError(f"{p}: line {number}: field {name!r}: expected text or a "
+                                     f"number, got {type(value).__name__}")
+                row.append(_json_cell(value))
+            rows.append(row)
+            lines.append(number)
+    if not rows:
+        raise ValueError(f"{p}: the file has no records")
+    df = pd.DataFrame(rows, columns=[*fields, text_col], dtype=object)
+    at = np.asarray(lines)
+    text_cells = df[text_col]
+    df = df[fields].fillna("").astype(str)
+    for col in fields:
+        empty = (df[col].str.strip() == "").to_numpy()
+        if empty.any():
+            i = int(np.flatnonzero(empty)[0])
+            raise ValueError(f"{p}: line {at[i]}: field {col!r} is empty")
+    ids = _parse_ids(str(p), df, customer_id_col)
+    times = pd.to_datetime(df[time_col].str.strip(), errors="coerce",
+                           format=datetime_format if datetime_format else "ISO8601")
+    bad = times.isna().to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"{p}: line {at[i]}: column {time_col!r}: {df[time_col].iloc[i]!r} is "
+                         "not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)")
+    if getattr(times.dt, "tz", None) is not None:
+        times = times.dt.tz_convert(None)
+    return pd.DataFrame({
+        "customer_id": ids,
+        "conversation_id": df[conversation_id_col].to_numpy(),
+        "role": _labels(str(p), df, role_col, ("agent", "customer"), at).to_numpy(),
+        "time": times,
+        "text": pd.array(text_cells.to_numpy(), dtype="string"),
+    })
 
 
 def write_table(table: pd.DataFrame, path: str | os.PathLike[str]) -> None:

@@ -34,7 +34,7 @@ struct Rows {
         clv(n, 0.0),
         sat(n, std::nan("")), trend(n, std::nan("")), nps(n, std::nan("")), complaint(n, 0) {}
   ins::ScoringInput input() const {
-    return {f, r, T, p, churn, no_purchase, clv, sat, trend, nps, complaint};
+    return {f, r, T, p, churn, no_purchase, clv, sat, trend, nps, complaint, {}, {}, {}};
   }
 };
 

@@ -38,18 +38,25 @@ def files(tmp_path_factory):
     data = ci.simulate(n_customers=4000, seed=21)
     data.transactions[["customer_id", "datetime", "amount"]].to_csv(d / "tx.csv", index=False)
     data.responses.to_csv(d / "fb.csv", index=False)
+    ci.simulate_contact_log(data, seed=3).to_csv(d / "contacts.csv", index=False)
+    turns = ci.simulate_transcripts(data, seed=4)
+    turns = turns.assign(time=turns["time"].dt.strftime("%Y-%m-%d %H:%M:%S"))
+    turns.to_json(d / "turns.jsonl", orient="records", lines=True, force_ascii=False)
     return data, d
 
 
-@pytest.mark.parametrize("with_feedback,config", [(True, None), (False, None),
-                                                  (True, {"model": "pareto_nbd",
-                                                          "horizon_days": 180.0})])
-def test_same_numbers_as_python(files, tmp_path, with_feedback, config):
+@pytest.mark.parametrize("with_feedback,config,extra", [
+    (True, None, False), (False, None, False),
+    (True, {"model": "pareto_nbd", "horizon_days": 180.0}, False),
+    (True, None, True), (False, {"max_outbound_30d": 2.0, "support_quality_low": 70.0}, True)])
+def test_same_numbers_as_python(files, tmp_path, with_feedback, config, extra):
     program = _program()
     data, d = files
     args = ["--transactions", str(d / "tx.csv"), "--as-of", str(data.end.date())]
     if with_feedback:
         args += ["--feedback", str(d / "fb.csv")]
+    if extra:
+        args += ["--contacts", str(d / "contacts.csv"), "--transcripts", str(d / "turns.jsonl")]
     if config is not None:
         cfg = ci.InsightConfig.from_dict(config)
         cfg.save(tmp_path / "c.json")
@@ -69,8 +76,56 @@ def test_same_numbers_as_python(files, tmp_path, with_feedback, config):
         else:
             same = (a.astype(str) == b.astype(str)) | (a.isna() & b.isna())
             assert same.all(), (col, a[~same].head(), b[~same].head())
-    if config is not None:
+    if config is not None and "model" in config:
         assert "pareto_nbd" in done.stdout
+    if extra:
+        # the inputs reached the table: some customers are over-contacted, some chats scored
+        assert (p["outbound_30d"] >= p["outbound_30d"].max()).any()
+        assert (p["action"] == "do not over-contact").any()
+        assert p["support_quality"].notna().sum() > 50
+        assert p["main_driver"].isin(["over-contacted", "poor support", "complaint logged"]).any()
+
+
+@pytest.mark.parametrize("name,text,message", [
+    ("turns.jsonl", '{"customer_id": 1, "conversation_id": 1, "role": "agent", '
+                    '"time": "2025-01-01"}\n{"customer_id": 1,',
+     "turns.jsonl: line 2: not valid JSON"),
+    ("turns.jsonl", '\n[1, 2]\n', "turns.jsonl: line 2: expected a JSON object"),
+    ("turns.jsonl", '{"customer_id": 1, "conversation_id": 1, "time": "2025-01-01"}\n',
+     "turns.jsonl: line 1: missing field 'role'"),
+    ("turns.jsonl", '{"customer_id": 1, "conversation_id": 1, "role": "bot", '
+                    '"time": "2025-01-01"}\n', "turns.jsonl: line 1: column 'role': 'bot' must be one of agent, customer"),
+    ("turns.jsonl", '{"customer_id": 1, "conversation_id": 1, "role": "agent", '
+                    '"time": "soon"}\n', "turns.jsonl: line 1: "),
+    ("contacts.csv", "customer_id,datetime,direction\n1,2024-01-01,outbound\n1,2024-01-02,sideways\n",
+     "contacts.csv: line 3: column 'direction': 'sideways' must be one of inbound, outbound"),
+    ("contacts.csv", "customer_id,datetime,complaint\n1,2024-01-01,maybe\n",
+     "contacts.csv: line 2: column 'complaint': 'maybe' must be true/false, yes/no or 1/0"),
+    ("contacts.csv", "customer_id,date\n1,2024-01-01\n",
+     "contacts.csv: line 1: missing column 'datetime'"),
+])
+def test_bad_contact_and_transcript_files(files, tmp_path, name, text, message):
+    program = _program()
+    _, d = files
+    p = tmp_path / name
+    p.write_bytes(text.encode("utf-8"))
+    flag = "--transcripts" if name.endswith(".jsonl") else "--contacts"
+    args = ["--transactions", str(d / "tx.csv"), flag, str(p)]
+    out = tmp_path / "out.csv"
+    done = subprocess.run([program, *args, "--out", str(out)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 2, done.stdout
+    assert message in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert not out.exists()
+    # the Python command line says the same, in one line, and writes nothing
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["score", *args, "--out", str(out), "--rows", "0"]) == 2
+    assert message in err.getvalue(), err.getvalue()
+    assert err.getvalue().count("\n") == 1 and not out.exists()
 
 
 @pytest.mark.parametrize("text,message", [

@@ -55,6 +55,10 @@ struct InsightConfig {
   double nps_weight = 0.5;
   double negative_threshold = -0.05;
   double complaint_days = 90.0;
+  /// Outbound contacts within 30 days at or above this mark a customer as over-contacted.
+  double max_outbound_30d = 3.0;
+  /// A latest support conversation of lower quality (0-100) is a driver of risk.
+  double support_quality_low = 50.0;
   /// Above 0 the Python package trains a ChurnModel over this label window; the C++ pipeline
   /// has no churn model and refuses such settings.
   double label_window_days = 0.0;
@@ -106,6 +110,12 @@ inline absl::Status validate(const InsightConfig& c) {
                                                                          c.half_life_days));
   CUSTINSIGHT_RETURN_IF_ERROR(custinsight::detail::check_positive_scalar("config complaint_days",
                                                                          c.complaint_days));
+  CUSTINSIGHT_RETURN_IF_ERROR(custinsight::detail::check_positive_scalar(
+      "config max_outbound_30d", c.max_outbound_30d));
+  if (!(c.support_quality_low >= 0.0 && c.support_quality_low <= 100.0))
+    return absl::InvalidArgumentError(
+        absl::StrFormat("config support_quality_low = %g: must lie in [0, 100]",
+                        c.support_quality_low));
   if (c.clv_months < 1)
     return absl::InvalidArgumentError("config clv_months: must be a positive whole number");
   CUSTINSIGHT_RETURN_IF_ERROR(detail::check_weights(
@@ -187,6 +197,8 @@ inline absl::StatusOr<InsightConfig> config_from_json(std::string_view text) {
     if (key == "nps_weight") target = &c.nps_weight;
     if (key == "negative_threshold") target = &c.negative_threshold;
     if (key == "complaint_days") target = &c.complaint_days;
+    if (key == "max_outbound_30d") target = &c.max_outbound_30d;
+    if (key == "support_quality_low") target = &c.support_quality_low;
     if (key == "label_window_days") target = &c.label_window_days;
     if (key == "churn_C") target = &c.churn_C;
     if (target == nullptr)

@@ -2,7 +2,8 @@
 
 /// @file insight/csv.hpp
 /// @brief Reading the insight table's CSV inputs (UTF-8, optional BOM, LF or CRLF, RFC 4180
-/// quoting) and parsing their cells, with one-line errors naming file, line and column.
+/// quoting) and JSON Lines inputs (support transcripts), and parsing their cells, with
+/// one-line errors naming file, line and column.
 
 #include <cstdint>
 #include <fstream>
@@ -15,8 +16,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "custinsight/status.hpp"
+#include "nlohmann/json.hpp"
 
 namespace custinsight::insight {
 
@@ -268,6 +271,100 @@ inline absl::StatusOr<std::vector<double>> parse_numbers(const CsvColumns& csv,
       return absl::InvalidArgumentError(
           absl::StrFormat("%s: line %d: column '%s': '%s' is not a number", csv.file, csv.line[i],
                           csv.names[column], cells[i]));
+  }
+  return out;
+}
+
+/// @brief Read the named fields of a JSON Lines file (one object per line; blank lines are
+/// skipped) into text cells: strings as they are, numbers and booleans as JSON writes them,
+/// null or an absent optional field as an empty cell.
+/// @param wanted fields every object must have; @param optional fields read when present
+/// @return the columns (lines count from 1), or "<file>: line <n>: ..." for invalid JSON, a
+/// line that is not an object, a missing field or a nested value
+inline absl::StatusOr<CsvColumns> read_jsonl(const std::string& path,
+                                             const std::vector<std::string>& wanted,
+                                             const std::vector<std::string>& optional = {}) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrFormat("%s: no such file", path));
+  CsvColumns out;
+  out.file = path;
+  out.names = wanted;
+  out.names.insert(out.names.end(), optional.begin(), optional.end());
+  out.cells.assign(out.names.size(), {});
+  std::string line;
+  std::int64_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded())
+      return absl::InvalidArgumentError(absl::StrFormat("%s: line %d: not valid JSON", path, number));
+    if (!j.is_object())
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s: line %d: expected a JSON object", path, number));
+    for (std::size_t k = 0; k < out.names.size(); ++k) {
+      const auto it = j.find(out.names[k]);
+      std::string cell;
+      if (it == j.end()) {
+        if (k < wanted.size())
+          return absl::InvalidArgumentError(
+              absl::StrFormat("%s: line %d: missing field '%s'", path, number, out.names[k]));
+      } else if (it->is_string()) {
+        cell = it->get<std::string>();
+      } else if (it->is_number() || it->is_boolean()) {
+        cell = it->dump();
+      } else if (!it->is_null()) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "%s: line %d: field '%s': expected text or a number, got %s", path, number,
+            out.names[k], it->type_name()));
+      }
+      out.cells[k].push_back(std::move(cell));
+    }
+    out.line.push_back(number);
+  }
+  if (out.line.empty())
+    return absl::InvalidArgumentError(absl::StrFormat("%s: the file has no records", path));
+  return out;
+}
+
+/// @brief Parse a column of labels into codes: the lower-cased, trimmed cell must be one of
+/// `labels` (its position is the code).
+inline absl::StatusOr<std::vector<std::uint8_t>> parse_labels(
+    const CsvColumns& csv, std::size_t column, const std::vector<std::string>& labels) {
+  const auto& cells = csv.cells[column];
+  std::vector<std::uint8_t> out(cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const std::string v = absl::AsciiStrToLower(absl::StripAsciiWhitespace(cells[i]));
+    std::size_t k = 0;
+    while (k < labels.size() && labels[k] != v) ++k;
+    if (k == labels.size())
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: line %d: column '%s': '%s' must be one of %s", csv.file, csv.line[i],
+          csv.names[column], cells[i], absl::StrJoin(labels, ", ")));
+    out[i] = static_cast<std::uint8_t>(k);
+  }
+  return out;
+}
+
+/// @brief Parse a column of yes/no flags (true/false, yes/no, y/n, t/f, 1/0, any case; an empty
+/// cell is no).
+inline absl::StatusOr<std::vector<std::uint8_t>> parse_flags(const CsvColumns& csv,
+                                                             std::size_t column) {
+  const auto& cells = csv.cells[column];
+  std::vector<std::uint8_t> out(cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const std::string v = absl::AsciiStrToLower(absl::StripAsciiWhitespace(cells[i]));
+    if (v == "true" || v == "1" || v == "yes" || v == "y" || v == "t") {
+      out[i] = 1;
+    } else if (v.empty() || v == "false" || v == "0" || v == "no" || v == "n" || v == "f") {
+      out[i] = 0;
+    } else {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: line %d: column '%s': '%s' must be true/false, yes/no or 1/0", csv.file,
+          csv.line[i], csv.names[column], cells[i]));
+    }
   }
   return out;
 }

@@ -19,6 +19,7 @@
 #include "custinsight/clv.hpp"
 #include "custinsight/gamma_gamma.hpp"
 #include "custinsight/insight/config.hpp"
+#include "custinsight/insight/contacts.hpp"
 #include "custinsight/insight/scoring.hpp"
 #include "custinsight/modified_beta_geo.hpp"
 #include "custinsight/pareto_nbd.hpp"
@@ -49,12 +50,32 @@ struct Feedback {
   std::vector<std::uint8_t> text_missing;
 };
 
+/// A contact log (see summarise_contacts).
+struct Contacts {
+  std::vector<std::int64_t> customer;
+  std::vector<std::int64_t> time_ns;
+  std::vector<std::uint8_t> outbound;   ///< 1 outbound, 0 inbound; empty: no direction column
+  std::vector<std::uint8_t> complaint;  ///< 1 a complaint; empty: no complaint column
+};
+
+/// Support transcripts, one entry per turn (see summarise_support).
+struct SupportTurns {
+  std::vector<std::int64_t> customer;
+  std::vector<std::int32_t> conversation;  ///< codes 0..n_conversations-1
+  std::int32_t n_conversations = 0;
+  std::vector<std::uint8_t> role;  ///< 0 agent, 1 customer
+  std::vector<std::int64_t> time_ns;
+  std::vector<std::string> text;
+};
+
 /// The insight table (scores as in ScoringOutput, one row per customer sorted by id).
 struct InsightTable {
   std::vector<std::int64_t> customer;
   std::vector<double> frequency, recency, T, monetary_value, p_alive, expected_purchases, clv,
       churn_risk, no_purchase_risk, satisfaction, satisfaction_trend, nps_latest;
   std::vector<std::int64_t> n_responses;
+  std::optional<ContactColumns> contacts;  ///< with a contact log
+  std::optional<SupportColumns> support;   ///< with support transcripts
   ScoringOutput scores;
   std::string model;
   std::vector<std::pair<std::string, double>> bics;
@@ -170,9 +191,8 @@ inline absl::Status add_feedback(const Feedback& fb, const InsightConfig& cfg,
         texts[k] = fb.text[rows[k]];
         missing[k] = fb.text_missing[rows[k]];
       }
-      static const SentimentAnalyzer analyzer(default_sentiment_lexicon(),
-                                              SentimentOptions{true});
-      CUSTINSIGHT_ASSIGN_OR_RETURN(auto batch, score_texts(analyzer, texts, missing));
+      CUSTINSIGHT_ASSIGN_OR_RETURN(auto batch,
+                                   score_texts(detail::insight_analyzer(), texts, missing));
       compound = std::move(batch.compound);
     }
     WeightedOptions o;
@@ -267,13 +287,32 @@ inline absl::Status add_feedback(const Feedback& fb, const InsightConfig& cfg,
   return absl::OkStatus();
 }
 
+namespace detail {
+
+/// Table row of each id (-1: not in the table); `customers` is sorted.
+inline std::vector<std::int64_t> table_rows(const std::vector<std::int64_t>& customers,
+                                            const std::vector<std::int64_t>& ids) {
+  std::vector<std::int64_t> rows(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto it = std::lower_bound(customers.begin(), customers.end(), ids[i]);
+    rows[i] = it != customers.end() && *it == ids[i] ? it - customers.begin() : -1;
+  }
+  return rows;
+}
+
+}  // namespace detail
+
 /// @brief Score every customer with a purchase up to `as_of_ns` (default: the latest).
 /// @param tx transactions; later ones are left out
 /// @param feedback optional feedback; later rows and unknown customers are left out
+/// @param contacts optional contact log; @param support optional support transcripts (later
+///        entries and unknown customers are left out of both)
 /// @return the table, or the first error (bad input or a model that cannot be fitted)
 inline absl::StatusOr<InsightTable> score_table(const Transactions& tx, const Feedback* feedback,
                                                 std::optional<std::int64_t> as_of_ns,
-                                                const InsightConfig& cfg) {
+                                                const InsightConfig& cfg,
+                                                const Contacts* contacts = nullptr,
+                                                const SupportTurns* support = nullptr) {
   CUSTINSIGHT_RETURN_IF_ERROR(validate(cfg));
   if (cfg.label_window_days > 0)
     return absl::UnimplementedError(
@@ -340,10 +379,30 @@ inline absl::StatusOr<InsightTable> score_table(const Transactions& tx, const Fe
   }
   std::vector<std::uint8_t> complaint;
   CUSTINSIGHT_RETURN_IF_ERROR(add_feedback(feedback ? *feedback : Feedback{}, cfg, out, complaint));
+  const std::size_t n = out.customer.size();
+  if (contacts != nullptr) {
+    const auto rows = detail::table_rows(out.customer, contacts->customer);
+    CUSTINSIGHT_ASSIGN_OR_RETURN(
+        out.contacts, summarise_contacts(rows, contacts->time_ns, contacts->outbound,
+                                         contacts->complaint, n, out.as_of_ns, cfg, complaint));
+  }
+  if (support != nullptr) {
+    const auto rows = detail::table_rows(out.customer, support->customer);
+    std::vector<std::string_view> views(support->text.begin(), support->text.end());
+    CUSTINSIGHT_ASSIGN_OR_RETURN(
+        out.support, summarise_support(rows, support->conversation, support->n_conversations,
+                                       support->role, support->time_ns, views, n, out.as_of_ns,
+                                       cfg, complaint));
+  }
   ScoringInput in{out.frequency,    out.recency,      out.T,
                   out.p_alive,      out.churn_risk,   out.no_purchase_risk, out.clv,
                   out.satisfaction, out.satisfaction_trend, out.nps_latest,
-                  complaint};
+                  complaint, {}, {}, {}};
+  if (out.contacts) {
+    in.outbound_30d = out.contacts->outbound_30d;
+    in.days_since_complaint = out.contacts->days_since_complaint;
+  }
+  if (out.support) in.support_quality = out.support->support_quality;
   CUSTINSIGHT_ASSIGN_OR_RETURN(out.scores, score_customers(in, cfg));
   return out;
 }

@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numeric>
 #include <span>
 #include <string>
@@ -31,12 +32,13 @@ inline constexpr std::array<const char*, 9> kSegments = {
     "hibernating", "lost"};
 /// Actions in the order their rules are tried.
 inline constexpr std::array<const char*, 5> kActions = {
-    "close the loop on a complaint", "reward loyalty", "win back", "nurture",
-    "do not over-contact"};
+    "close the loop on a complaint", "do not over-contact", "reward loyalty", "win back",
+    "nurture"};
 /// Driver kinds: risks first, then strengths (ties go to the earlier kind).
-inline constexpr std::array<const char*, 9> kDrivers = {
+inline constexpr std::array<const char*, 12> kDrivers = {
     "purchase gap", "single purchase", "negative feedback", "NPS detractor",
-    "falling satisfaction", "top value", "frequent buyer", "NPS promoter", "positive feedback"};
+    "falling satisfaction", "complaint logged", "poor support", "over-contacted",
+    "top value", "frequent buyer", "NPS promoter", "positive feedback"};
 
 /// @brief "segment: rule" texts in kSegments order, with the configured thresholds (p =
 /// P(alive), V / F = value / frequency percentiles); the Python `segment_rules` gives the same.
@@ -60,10 +62,13 @@ inline std::array<std::string, 9> segment_rule_texts(const InsightConfig& cfg) {
 /// @brief "action: rule" texts in kActions order.
 inline std::array<std::string, 5> action_rule_texts(const InsightConfig& cfg) {
   std::array<std::string, 5> rules = {
-      absl::StrFormat("latest feedback negative (score < %g) or an NPS detractor, within %g "
-                      "days, and not lost", cfg.negative_threshold, cfg.complaint_days),
+      absl::StrFormat("latest feedback negative (score < %g), an NPS detractor, a complaint in "
+                      "the contact log or a support conversation that ended negative, within "
+                      "%g days, and not lost", cfg.negative_threshold, cfg.complaint_days),
+      absl::StrFormat("%g or more outbound contacts in 30 days, or segment hibernating or lost",
+                      cfg.max_outbound_30d),
       "segment champions or loyal", "segment can't lose or at risk",
-      "segment new, promising or needs attention", "segment hibernating or lost"};
+      "segment new, promising or needs attention"};
   for (std::size_t k = 0; k < rules.size(); ++k) rules[k] = std::string(kActions[k]) + ": " + rules[k];
   return rules;
 }
@@ -156,14 +161,17 @@ struct ScoringInput {
   /// keeps "alive" forever but who has not bought for a year is no asset.
   std::span<const double> frequency, recency, T, p_alive, churn_risk, no_purchase_risk, clv;
   std::span<const double> satisfaction, satisfaction_trend, nps_latest;
+  /// Open complaints from feedback, the contact log and support conversations.
   std::span<const std::uint8_t> complaint;
+  /// From the contact log and the support transcripts (NaN: unknown; empty: no such input).
+  std::span<const double> outbound_30d, days_since_complaint, support_quality;
 };
 
 /// The scores, one entry per customer (driver kinds -1 where fewer than three apply).
 struct ScoringOutput {
   std::vector<double> value_percentile, frequency_percentile, loyalty, insight;
   std::vector<std::int8_t> segment, action, main_driver;
-  std::vector<std::array<std::int8_t, 3>> driver_kinds;
+  std::vector<std::array<std::int8_t, 3>> driver_kinds;  ///< indices into kDrivers
   std::vector<std::string> drivers;
 };
 
@@ -172,6 +180,11 @@ namespace detail {
 inline std::string units(double x, const std::string& unit) {
   const std::string k = absl::StrFormat("%.0f", x);
   return k == "1" ? k + " " + unit : k + " " + unit + "s";
+}
+
+/// Entry i of an optional input (empty: unknown, NaN).
+inline double optional_at(std::span<const double> v, std::size_t i) {
+  return v.empty() ? std::numeric_limits<double>::quiet_NaN() : v[i];
 }
 
 inline std::string unit_name(double period_days) {
@@ -198,6 +211,12 @@ inline absl::StatusOr<ScoringOutput> score_customers(const ScoringInput& in,
                             {"complaint", in.complaint.size()}})
     CUSTINSIGHT_RETURN_IF_ERROR(
         custinsight::detail::check_same_length(name, size, "frequency", n));
+  for (auto [name, v] : {std::pair{"outbound_30d", in.outbound_30d},
+                         {"days_since_complaint", in.days_since_complaint},
+                         {"support_quality", in.support_quality}})
+    if (!v.empty())
+      CUSTINSIGHT_RETURN_IF_ERROR(
+          custinsight::detail::check_same_length(name, v.size(), "frequency", n));
   CUSTINSIGHT_RETURN_IF_ERROR(custinsight::detail::check_finite("p_alive", in.p_alive));
   CUSTINSIGHT_RETURN_IF_ERROR(custinsight::detail::check_finite("churn_risk", in.churn_risk));
   CUSTINSIGHT_RETURN_IF_ERROR(
@@ -226,6 +245,10 @@ inline absl::StatusOr<ScoringOutput> score_customers(const ScoringInput& in,
     const double v = out.value_percentile[i], fp = out.frequency_percentile[i];
     const double sat = in.satisfaction[i], trend = in.satisfaction_trend[i];
     const double nps = in.nps_latest[i];
+    const double outbound = detail::optional_at(in.outbound_30d, i);
+    const double complained = detail::optional_at(in.days_since_complaint, i);
+    const double support = detail::optional_at(in.support_quality, i);
+    const bool over_contacted = outbound >= cfg.max_outbound_30d;
     const double loyalty = 100.0 * (lw.alive * p + lw.value * v + lw.frequency * fp) /
                            (lw.alive + lw.value + lw.frequency);
     const double w_sat = std::isnan(sat) ? 0.0 : iw.satisfaction;
@@ -246,34 +269,41 @@ inline absl::StatusOr<ScoringOutput> score_customers(const ScoringInput& in,
     else if (p >= s.alive_low && repeat) seg = 6;
     else if (!repeat || p >= s.alive_lost) seg = 7;
     out.segment[i] = static_cast<std::int8_t>(seg);
+    // Every segment reaches one rule: hibernating and lost end at "do not over-contact".
     int act = 4;
     if (in.complaint[i] && seg != 8) act = 0;
-    else if (seg == 1 || seg == 2) act = 1;
-    else if (seg == 5 || seg == 6) act = 2;
-    else if (seg == 0 || seg == 3 || seg == 4) act = 3;
+    else if (over_contacted || seg == 7 || seg == 8) act = 1;
+    else if (seg == 1 || seg == 2) act = 2;
+    else if (seg == 5 || seg == 6) act = 3;
     out.action[i] = static_cast<std::int8_t>(act);
 
     const double gap = t - r;
     const double usual = repeat ? r / std::max(f, 1.0) : std::nan("");
     const double ratio = repeat ? gap / std::max(usual, 1e-9) : std::nan("");
-    std::array<double, 9> strength = {
+    std::array<double, 12> strength = {
         repeat && ratio >= 2.0 ? ratio - 1.0 : kNone,
         !repeat ? t * cfg.period_days / s.new_days - 1.0 : kNone,
         sat < 0 ? -3.0 * sat : kNone,
         nps <= 6 ? 1.5 : kNone,
         trend < -0.05 ? -3.0 * trend : kNone,
+        complained <= cfg.complaint_days ? 2.0 : kNone,
+        support < cfg.support_quality_low && cfg.support_quality_low > 0
+            ? 3.0 * (1.0 - support / cfg.support_quality_low)
+            : kNone,
+        over_contacted ? outbound / cfg.max_outbound_30d : kNone,
         v >= s.top_percentile ? v : kNone,
         fp >= s.top_percentile && repeat ? fp : kNone,
         nps >= 9 ? 0.8 : kNone,
         sat > 0.3 ? sat : kNone};
     for (double& x : strength)
       if (std::isnan(x)) x = kNone;
-    std::array<int, 9> order;
+    std::array<int, 12> order;
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(),
                      [&](int a, int b) { return strength[a] > strength[b]; });
     std::string text;
-    out.main_driver[i] = static_cast<std::int8_t>(strength[order[0]] > 0 ? order[0] : 9);
+    out.main_driver[i] = static_cast<std::int8_t>(
+        strength[static_cast<std::size_t>(order[0])] > 0 ? order[0] : static_cast<int>(kDrivers.size()));
     for (int j = 0; j < 3; ++j) {
       const int k = order[static_cast<std::size_t>(j)];
       const bool ok = strength[static_cast<std::size_t>(k)] > 0;
@@ -289,15 +319,20 @@ inline absl::StatusOr<ScoringOutput> score_customers(const ScoringInput& in,
         case 2: part = absl::StrFormat("negative feedback (satisfaction %+.2f)", sat); break;
         case 3: part = absl::StrFormat("NPS detractor (last answer %d)", static_cast<int>(nps)); break;
         case 4: part = absl::StrFormat("satisfaction falling (%+.2f per 30 days)", trend); break;
-        case 5:
+        case 5: part = "complaint logged " + detail::units(complained, "day") + " ago"; break;
+        case 6: part = absl::StrFormat("poor support conversation (quality %.0f/100)", support); break;
+        case 7:
+          part = detail::units(outbound, "outbound contact") + " in 30 days";
+          break;
+        case 8:
           part = absl::StrFormat("top %.0f%% by %d-month value", std::max(1.0, 100.0 * (1.0 - v)),
                                  cfg.clv_months);
           break;
-        case 6:
+        case 9:
           part = "buys about every " +
                  (absl::StrFormat("%.0f", usual) == "1" ? unit : detail::units(usual, unit));
           break;
-        case 7: part = absl::StrFormat("NPS promoter (last answer %d)", static_cast<int>(nps)); break;
+        case 10: part = absl::StrFormat("NPS promoter (last answer %d)", static_cast<int>(nps)); break;
         default: part = absl::StrFormat("positive feedback (satisfaction %+.2f)", sat); break;
       }
       if (!text.empty()) text += "; ";

@@ -1,0 +1,132 @@
+"""The insight table's optional per-customer inputs beyond feedback: a contact log and
+support transcripts.
+
+Contact log, one row per contact: the customer id, a date, and optionally a direction
+('outbound' / 'inbound', any case) and a complaint flag (true/false, 1/0, yes/no; missing
+means no). Per customer as of the scoring date: ``outbound_30d``, the outbound contacts in the
+last 30 days (the "do not over-contact" rule and driver), and ``days_since_complaint``.
+
+Support transcripts, one row per turn: the customer id, a conversation id, the role ('agent'
+/ 'customer'), the time and the text. Per customer: ``n_conversations``, and of the latest
+conversation its quality (0-100, :func:`custinsight.conversation_quality` with default
+settings) as ``support_quality`` and the customer's closing sentiment as ``support_ending``.
+
+The arithmetic is the C++ core's (include/custinsight/insight/contacts.hpp), shared with
+custinsight-score.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._validate import as_time_array, require_columns
+from .conversation import _roles
+from .insight_config import InsightConfig
+
+__all__: list[str] = []
+
+_TRUE = {"true", "1", "yes", "y", "t"}
+_FALSE = {"false", "0", "no", "n", "f", ""}
+
+
+def _show(value: object) -> str:
+    """repr of a cell without numpy's type wrapper (np.int64(2) -> 2)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _rows(table: pd.DataFrame, df: pd.DataFrame, col: str) -> np.ndarray:
+    ids = df[col]
+    if ids.isna().any():
+        i = int(np.flatnonzero(ids.isna().to_numpy())[0])
+        raise ValueError(f"{col}[{i}] is missing")
+    return np.ascontiguousarray(table.index.get_indexer(ids.to_numpy()), dtype=np.int64)
+
+
+def _dates(df: pd.DataFrame, col: str) -> np.ndarray:
+    times, is_datetime = as_time_array(col, df[col].reset_index(drop=True))
+    if not is_datetime:
+        raise ValueError(f"{col}: must be dates, got numbers")
+    return times
+
+
+def _direction(values: pd.Series, col: str) -> np.ndarray:
+    text = values.astype("string").str.strip().str.lower()
+    out = np.where(text == "outbound", 1, np.where(text == "inbound", 0, -1))
+    bad = out < 0
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"{col}[{i}] = {_show(values.iloc[i])}: must be 'outbound' or 'inbound'")
+    return out.astype(np.uint8)
+
+
+def _flags(values: pd.Series, col: str) -> np.ndarray:
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.fillna(False).to_numpy(dtype=np.uint8)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        x = values.to_numpy(dtype=np.float64, na_value=0.0)
+        bad = ~np.isin(x, (0.0, 1.0))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"{col}[{i}] = {_show(values.iloc[i])}: must be 0 or 1")
+        return x.astype(np.uint8)
+    text = values.astype("string").fillna("").str.strip().str.lower()
+    yes = text.isin(_TRUE).to_numpy()
+    no = text.isin(_FALSE).to_numpy()
+    bad = ~(yes | no)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"{col}[{i}] = {_show(values.iloc[i])}: must be true/false, yes/no or "
+                         "1/0")
+    return yes.astype(np.uint8)
+
+
+def add_contacts(table: pd.DataFrame, contacts: pd.DataFrame, end: pd.Timestamp,
+                 cfg: InsightConfig, *, customer_id_col: str, datetime_col: str,
+                 direction_col: str | None, complaint_col: str | None) -> None:
+    """Add ``outbound_30d`` and ``days_since_complaint`` and open complaints to ``table``."""
+    if not isinstance(contacts, pd.DataFrame):
+        raise TypeError(f"contacts must be a DataFrame, got {type(contacts).__name__}")
+    require_columns(contacts, customer_id_col=customer_id_col, datetime_col=datetime_col)
+    direction = (_direction(contacts[direction_col], direction_col)
+                 if direction_col is not None and direction_col in contacts.columns else None)
+    complaint = (_flags(contacts[complaint_col], complaint_col)
+                 if complaint_col is not None and complaint_col in contacts.columns else None)
+    rows = _rows(table, contacts, customer_id_col)
+    raw = _core.insight_summarise_contacts(
+        rows, _dates(contacts, datetime_col), direction, complaint, len(table),
+        int(end.as_unit("ns").value), cfg.to_json())
+    table["outbound_30d"] = raw["outbound_30d"]
+    table["days_since_complaint"] = raw["days_since_complaint"]
+    table["complaint"] |= raw["complaint_open"].astype(bool)
+
+
+def add_support(table: pd.DataFrame, transcripts: pd.DataFrame, end: pd.Timestamp,
+                cfg: InsightConfig, *, customer_id_col: str, conversation_id_col: str,
+                role_col: str, time_col: str, text_col: str) -> None:
+    """Add ``n_conversations``, ``support_quality``, ``support_ending`` and open complaints."""
+    if not isinstance(transcripts, pd.DataFrame):
+        raise TypeError(f"transcripts must be a DataFrame, got {type(transcripts).__name__}")
+    require_columns(transcripts, customer_id_col=customer_id_col,
+                    conversation_id_col=conversation_id_col, role_col=role_col,
+                    time_col=time_col, text_col=text_col)
+    conv = transcripts[conversation_id_col]
+    if conv.isna().any():
+        i = int(np.flatnonzero(conv.isna().to_numpy())[0])
+        raise ValueError(f"{conversation_id_col}[{i}] is missing")
+    # Codes in order of first appearance, as custinsight-score numbers them.
+    codes, uniques = pd.factorize(conv, sort=False)
+    texts = transcripts[text_col].to_numpy(dtype=object)
+    for i, t in enumerate(texts):
+        if not (isinstance(t, str) or t is None or (isinstance(t, float) and np.isnan(t))):
+            raise TypeError(f"{text_col}[{i}] = {t!r}: must be text")
+    raw = _core.insight_summarise_support(
+        _rows(table, transcripts, customer_id_col), codes.astype(np.int32), len(uniques),
+        _roles(transcripts[role_col].reset_index(drop=True), role_col),
+        _dates(transcripts, time_col), [t if isinstance(t, str) else "" for t in texts],
+        len(table), int(end.as_unit("ns").value), cfg.to_json())
+    table["n_conversations"] = raw["n_conversations"]
+    table["support_quality"] = raw["support_quality"]
+    table["support_ending"] = raw["support_ending"]
+    table["complaint"] |= raw["complaint_open"].astype(bool)
