@@ -209,6 +209,12 @@ def report_html(engine: Any, *, contact_rows: int = 20) -> str:
              "customers with churn risk of 50% or more.</p>", _table(dtab, {"share %": 1})]
 
     live = t[t["segment"] != "lost"]
+    note = "lost customers left out"
+    if "outbound_30d" in t.columns:
+        # Customers already contacted often enough recently are not put back on the list.
+        limit = engine.config.max_outbound_30d
+        live = live[~(live["outbound_30d"] >= limit)]
+        note = f"lost customers and those with {limit:g}+ outbound contacts in 30 days left out"
     priority = (live["clv"].fillna(0) * live["churn_risk"]).sort_values(ascending=False,
                                                                          kind="stable")
     top = live.loc[priority.index[:contact_rows]]
@@ -219,7 +225,7 @@ def report_html(engine: Any, *, contact_rows: int = 20) -> str:
                             "drivers": top["drivers"].to_numpy()},
                            index=pd.Index(top.index, name="customer"))
     body += ["<h2>Customers to contact first</h2>", '<p class="note">Ranked by CLV times '
-             "churn risk (value at risk), lost customers left out.</p>",
+             f"churn risk (value at risk), {note}.</p>",
              _table(contact, {"value at risk": 2})]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<title>Customer insight report</title>"

@@ -4,6 +4,8 @@ simulated demo inputs against their hidden truth, and bad input."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -164,3 +166,18 @@ def test_config_round_trip_and_validation():
         ci.InsightConfig(support_quality_low=120)
     with pytest.raises(ValueError, match="max_outbound_30d=0"):
         ci.InsightConfig(max_outbound_30d=0)
+
+
+def test_report_leaves_out_over_contacted_customers():
+    from custinsight.insight_report import report_html
+
+    data = ci.simulate(n_customers=3000, seed=31)
+    contacts = ci.simulate_contact_log(data, seed=32, campaign_share=0.5)
+    engine = ci.CustomerInsight(CONFIG)
+    table = engine.score(data.transactions, data.responses, as_of=data.end, contacts=contacts)
+    html = report_html(engine)
+    section = html.split("Customers to contact first")[1]
+    listed = [int(x) for x in re.findall(r"<tr><td class=\"l\">(\d+)</td>", section)]
+    assert listed, "the contact list is empty"
+    assert (table.loc[listed, "outbound_30d"] < 3).all()
+    assert "3+ outbound contacts in 30 days left out" in section
