@@ -64,6 +64,36 @@ TEST(ParetoHypergeometric, ExtremeInputsMatchBruteForce) {
   EXPECT_GT(checked, 300);
 }
 
+// A fit on data where every customer fell silent walks towards s, beta -> infinity (a common
+// drop-out rate); there the integrand's log terms are ~1e6 and nearly cancel. The quadrature
+// must stay accurate (and finish: rounding noise used to defeat its error test, so it spent its
+// whole panel budget on every call). Reference: Simpson in long double on log1p differences.
+TEST(ParetoHypergeometric, QuadratureWithHugeShapeAndScale) {
+  for (auto [s, beta] : {std::pair{59830.0, 2.6e6}, std::pair{5e5, 3e7}}) {
+    const double m = 1.53, alpha = 11.65, t0 = 67.4, t1 = 104.4;
+    const long double a0 = alpha + t0, b0 = beta + t0;
+    const int n = 200000;
+    const long double h = (static_cast<long double>(t1) - t0) / n;
+    long double sum = 0;
+    for (int i = 0; i <= n; ++i) {
+      const long double d = h * i;
+      const long double lf = -m * std::log1p(d / a0) - (s + 1) * std::log1p(d / b0);
+      const long double w = (i == 0 || i == n) ? 1 : (i % 2 ? 4 : 2);
+      sum += w * std::exp(lf);
+    }
+    const long double want =
+        -m * std::log(a0) - (s + 1) * std::log(b0) + std::log(sum * h / 3);
+    const auto got = cd::pareto_log_window(m, alpha, s, beta, t0, t1);
+    EXPECT_NEAR(got.value, static_cast<double>(want), 1e-9 * std::abs(static_cast<double>(want)))
+        << "s=" << s;
+    // d/ds by central differences
+    const double hs = 1e-4 * s;
+    const double fd = (cd::pareto_log_window(m, alpha, s + hs, beta, t0, t1).value -
+                       cd::pareto_log_window(m, alpha, s - hs, beta, t0, t1).value) / (2 * hs);
+    EXPECT_NEAR(got.grad[2], fd, 1e-6 * std::abs(fd)) << "s=" << s;
+  }
+}
+
 // The analytic gradient against central differences of the value, on both branches.
 TEST(ParetoHypergeometric, GradientMatchesFiniteDifferences) {
   struct Case {

@@ -215,11 +215,22 @@ inline LogWithGradient pareto_log_window_quadrature(double m, double alpha, doub
       0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
   const double mu = std::min(alpha, beta);
   const double da = alpha - mu, db = beta - mu;
-  auto h = [&](double v) {
-    const double e = std::exp(v);
-    return v - m * std::log(e + da) - (s + 1.0) * std::log(e + db);
-  };
   const double v0 = std::log(mu + t0), v1 = std::log(mu + t1);
+  // The integrand relative to its value at v0, from log1p of relative changes: with a large
+  // s (or m) the absolute log terms are huge and nearly cancel, and their rounding noise alone
+  // would keep the error test below from ever passing.
+  const double e0 = std::exp(v0), ua0 = e0 + da, ub0 = e0 + db;
+  const double la0 = std::log(ua0), lb0 = std::log(ub0);
+  auto shifted = [&](double v, double e, double& lua, double& lub) {
+    const double dla = std::log1p((e - e0) / ua0), dlb = std::log1p((e - e0) / ub0);
+    lua = la0 + dla;
+    lub = lb0 + dlb;
+    return (v - v0) - m * dla - (s + 1.0) * dlb;
+  };
+  auto h = [&](double v) {
+    double lua, lub;
+    return shifted(v, std::exp(v), lua, lub);
+  };
   double href = std::max(h(v0), h(v1));
   if (alpha < beta && m < 1.0) {
     // h is concave; its stationary point is where (s+1) y / (y + D) = 1 - m, y = e^v.
@@ -239,12 +250,13 @@ inline LogWithGradient pareto_log_window_quadrature(double m, double alpha, doub
       const double v = c + hw * x;
       const double e = std::exp(v);
       const double ua = e + da, ub = e + db;  // alpha + u, beta + u
-      const double f = std::exp(v - m * std::log(ua) - (s + 1.0) * std::log(ub) - href);
+      double lua, lub;
+      const double f = std::exp(shifted(v, e, lua, lub) - href);
       const double w = wk[static_cast<std::size_t>(idx)];
       out.k[0] += w * f;
-      out.k[1] += w * f * -std::log(ua);
+      out.k[1] += w * f * -lua;
       out.k[2] += w * f * (-m / ua);
-      out.k[3] += w * f * -std::log(ub);
+      out.k[3] += w * f * -lub;
       out.k[4] += w * f * (-(s + 1.0) / ub);
       // The Gauss nodes are the Kronrod nodes with odd index (7 is the middle).
       if (idx % 2 == 1) out.g += wg[static_cast<std::size_t>(idx / 2)] * f;
@@ -277,7 +289,7 @@ inline LogWithGradient pareto_log_window_quadrature(double m, double alpha, doub
   }
   LogWithGradient out;
   if (!(acc[0] > 0)) return out;
-  out.value = href + std::log(acc[0]);
+  out.value = (v0 - m * la0 - (s + 1.0) * lb0) + href + std::log(acc[0]);
   out.grad[0] = acc[1] / acc[0];
   out.grad[1] = acc[2] / acc[0];
   out.grad[2] = acc[3] / acc[0];
