@@ -2,7 +2,9 @@
 
 #include "pybind11.hpp"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "custinsight/insight/config.hpp"
 #include "custinsight/insight/scoring.hpp"
@@ -41,7 +43,10 @@ py::array_t<double> survival(const std::string& model, const Array& params, cons
 py::dict score(const Array& frequency, const Array& recency, const Array& T, const Array& p_alive,
                const Array& churn_risk, const Array& no_purchase_risk, const Array& clv, const Array& satisfaction,
                const Array& satisfaction_trend, const Array& nps_latest, const Flags& complaint,
-               const std::string& config_json) {
+               const std::string& config_json, const std::optional<Array>& value_percentile,
+               const std::optional<Array>& frequency_percentile) {
+  if (value_percentile.has_value() != frequency_percentile.has_value())
+    throw py::value_error("give both value_percentile and frequency_percentile, or neither");
   const auto config = value_or_throw(insight::config_from_json(config_json));
   insight::ScoringInput in{view(frequency, "frequency"), view(recency, "recency"),   view(T, "T"),
                            view(p_alive, "p_alive"),   view(churn_risk, "churn_risk"),
@@ -51,7 +56,14 @@ py::dict score(const Array& frequency, const Array& recency, const Array& T, con
   absl::StatusOr<insight::ScoringOutput> r;
   {
     py::gil_scoped_release release;
-    r = insight::score_customers(in, config);
+    if (value_percentile) {
+      const auto v = view(*value_percentile, "value_percentile");
+      const auto f = view(*frequency_percentile, "frequency_percentile");
+      r = insight::score_customers(in, config, std::vector<double>(v.begin(), v.end()),
+                                   std::vector<double>(f.begin(), f.end()));
+    } else {
+      r = insight::score_customers(in, config);
+    }
   }
   auto out = value_or_throw(std::move(r));
   py::dict d;
@@ -77,8 +89,12 @@ void register_insight(py::module_& m) {
         R"doc(P(alive at T + horizon | alive at T, history) per customer (closed forms).)doc");
   m.def("insight_score_customers", &score, "frequency"_a, "recency"_a, "T"_a, "p_alive"_a,
         "churn_risk"_a, "no_purchase_risk"_a, "clv"_a, "satisfaction"_a, "satisfaction_trend"_a, "nps_latest"_a,
-        "complaint"_a, "config_json"_a,
-        R"doc(Loyalty and insight scores, segment, action and drivers per customer.)doc");
+        "complaint"_a, "config_json"_a, "value_percentile"_a = py::none(),
+        "frequency_percentile"_a = py::none(),
+        R"doc(Loyalty and insight scores, segment, action and drivers per customer.
+
+The value and frequency percentiles are ranked among the customers given unless both are
+passed (mid-rank percentiles in (0, 1] among a larger base, e.g. one split across machines).)doc");
   py::list segments, actions, drivers;
   for (const char* s : insight::kSegments) segments.append(s);
   for (const char* s : insight::kActions) actions.append(s);

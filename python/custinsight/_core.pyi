@@ -468,4 +468,5 @@ def insight_survival_probability(model: str, params: _F, frequency: _F, T: _F,
 def insight_score_customers(frequency: _F, recency: _F, T: _F, p_alive: _F, churn_risk: _F,
                             no_purchase_risk: _F,
                             clv: _F, satisfaction: _F, satisfaction_trend: _F, nps_latest: _F,
-                            complaint: _F, config_json: str) -> dict[str, Any]: ...
+                            complaint: _F, config_json: str, value_percentile: _F | None = ...,
+                            frequency_percentile: _F | None = ...) -> dict[str, Any]: ...
