@@ -9,6 +9,7 @@ id-sorted summary), so that both fits add the same numbers in the same order.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import dask.dataframe as dd
@@ -163,9 +164,19 @@ def predict_loyalty(model: _TransactionModel, summary: dd.DataFrame,
     check_frame("summary", summary)
     model._require_fitted()
     meta = _predict(summary._meta, model, None if horizon is None else float(horizon))
-    delayed_model = _delayed(model)
+    delayed_model = _delayed(lean(model))
     return summary.map_partitions(_predict, delayed_model,
                                   None if horizon is None else float(horizon), meta=meta)
+
+
+def lean(model: Any) -> Any:
+    """A copy of a fitted model without its fit data (the weighted patterns), which the
+    partitions never read: what travels to the workers is parameters and fit statistics."""
+    if model is None:
+        return None
+    out = copy.copy(model)
+    out.__dict__.pop("data", None)
+    return out
 
 
 def _delayed(obj: Any) -> Any:

@@ -27,7 +27,7 @@ from custinsight.satisfaction import customer_satisfaction, satisfaction_scores
 
 from ._common import (BUCKET, ORDER, bucket_by_customer, check_frame, customer_ids,
                       restore_order, with_row_order)
-from ._loyalty import _delayed, fit_loyalty, fit_spend, pattern_counts, spend_patterns
+from ._loyalty import _delayed, fit_loyalty, lean, fit_spend, pattern_counts, spend_patterns
 from ._rfm import rfm_summary
 from ._satisfaction import default_analyzer
 
@@ -139,7 +139,7 @@ class CustomerInsight:
         settings = _Settings(cfg, self.model_name_, end, feedback_customer_id_col,
                              feedback_datetime_col, touchpoint_col, rating_col, rating_scale,
                              nps_col, text_col)
-        models = _delayed((self.model_, self.spend_model_))
+        models = _delayed((lean(self.model_), lean(self.spend_model_)))
         base_meta = _table_partition(_one_customer(summary._meta), None, settings,
                                      (self.model_, self.spend_model_), None)
         args: list[Any] = [fb] if fb is not None else [None]

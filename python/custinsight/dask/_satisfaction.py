@@ -7,6 +7,7 @@ custinsight._pickling), so no partition pays for loading a lexicon.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import dask.dataframe as dd
@@ -18,7 +19,7 @@ from custinsight._validate import require_columns
 from custinsight.satisfaction import customer_satisfaction as _customer_satisfaction
 from custinsight.satisfaction import satisfaction_scores as _satisfaction_scores
 
-from ._common import ORDER, bucket_by_customer, check_frame, restore_order, with_row_order
+from ._common import bucket_by_customer, check_frame, customer_ids, restore_order, with_row_order
 from ._loyalty import _delayed
 
 __all__ = ["customer_satisfaction", "default_analyzer", "satisfaction_scores",
@@ -70,27 +71,23 @@ def _score_partition(df: pd.DataFrame, analyzer: Any, options: dict[str, Any]) -
 
 
 def _one_row_like(df: pd.DataFrame, options: dict[str, Any]) -> pd.DataFrame:
-    """A harmless one-row frame with ``df``'s columns, for the metadata of empty partitions."""
+    """A valid one-row response with ``df``'s columns and dtypes, to learn the output's
+    columns and dtypes without computing anything."""
     row: dict[str, Any] = {}
     for col in df.columns:
         dtype = df[col].dtype
-        if col == options.get("text_col"):
-            row[col] = pd.Series(["ok"], dtype=dtype if dtype != object else object)
-        elif col in (options.get("rating_col"), options.get("sentiment_col")):
-            lo = 1.0
-            row[col] = pd.Series([lo]).astype(dtype if dtype.kind in "if" or
-                                              pd.api.types.is_extension_array_dtype(dtype)
-                                              else np.float64)
+        if col in (options.get("rating_col"), options.get("sentiment_col")):
+            value: Any = 1
         elif pd.api.types.is_datetime64_any_dtype(dtype):
-            row[col] = pd.Series([pd.Timestamp("2000-01-01")]).astype(dtype)
+            value = pd.Timestamp("2000-01-01")
         elif isinstance(dtype, pd.CategoricalDtype):
-            row[col] = pd.Categorical([dtype.categories[0]] if len(dtype.categories) else [None],
-                                      dtype=dtype)
+            value = dtype.categories[0] if len(dtype.categories) else None
         elif pd.api.types.is_numeric_dtype(dtype):
-            row[col] = pd.Series([1]).astype(dtype)
+            value = 1
         else:
-            row[col] = pd.Series(["x"], dtype=dtype)
-    return pd.DataFrame(row, index=df.index[:0].append(pd.Index([0])) if False else None)
+            value = "ok"
+        row[col] = pd.Series([value]).astype(dtype)
+    return pd.DataFrame(row)
 
 
 def satisfaction_scores(feedback: dd.DataFrame, *, analyzer: Any = None, as_of: Any = None,
@@ -121,7 +118,8 @@ def satisfaction_scores(feedback: dd.DataFrame, *, analyzer: Any = None, as_of: 
     return feedback.map_partitions(_score_partition, _delayed(analyzer), options, meta=meta)
 
 
-def _rollup_partition(df: pd.DataFrame, trend_days: float, meta: Any) -> pd.DataFrame:
+def _rollup_partition(df: pd.DataFrame, trend_days: float, meta: pd.DataFrame
+                      ) -> pd.DataFrame:
     df = restore_order(df)
     if len(df) == 0:
         return meta
@@ -140,28 +138,14 @@ def customer_satisfaction(scores: dd.DataFrame, *, trend_days: float = 30.0,
             raise ValueError(f"scores has no {col!r} column: pass the result of "
                              "satisfaction_scores with time_col=")
     n = int(npartitions or scores.npartitions)
-    ordered = with_row_order(scores)
-    shuffled = bucket_by_customer(ordered, "customer_id", n)
-    sample = scores._meta
-    meta = _meta_rollup(sample)
-    return shuffled.map_partitions(_rollup_partition, float(trend_days), _Meta(meta), meta=meta,
-                                   align_dataframes=False)
-
-
-class _Meta:
-    """A pandas frame carried through map_partitions as a plain argument (Dask would otherwise
-    treat a DataFrame argument as data to align)."""
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame
-
-    @property
-    def index(self) -> pd.Index:
-        return self.frame.index
+    meta = _meta_rollup(scores._meta)
+    shuffled = bucket_by_customer(with_row_order(scores), "customer_id", n)
+    # The empty frame rides in a partial: as an argument, Dask would take it for data.
+    rollup = functools.partial(_rollup_partition, trend_days=float(trend_days), meta=meta)
+    return shuffled.map_partitions(rollup, meta=meta, align_dataframes=False)
 
 
 def _meta_rollup(sample: pd.DataFrame) -> pd.DataFrame:
-    row = {c: [np.nan] for c in ("score", "weight")}
     frame = pd.DataFrame({
         "customer_id": pd.Series([1 if sample["customer_id"].dtype.kind in "iu" else "x"]).astype(
             sample["customer_id"].dtype),
@@ -171,11 +155,10 @@ def _meta_rollup(sample: pd.DataFrame) -> pd.DataFrame:
         "score": [0.0], "weight": [1.0],
         "negative": [False], "mismatch": [False],
     })
-    del row
     if "touchpoint" in sample.columns:
         frame["touchpoint"] = pd.Categorical([None], dtype=sample["touchpoint"].dtype)
-    return _customer_satisfaction(frame).iloc[:0]
+    out = _customer_satisfaction(frame).iloc[:0]
+    out.index = out.index.astype(customer_ids(sample["customer_id"]).dtype)
+    return out
 
 
-def _unused() -> None:  # pragma: no cover
-    _ = ORDER
