@@ -49,7 +49,11 @@ py::dict score(const Array& frequency, const Array& recency, const Array& T, con
                const Array& satisfaction_trend, const Array& nps_latest, const Flags& complaint,
                const std::string& config_json, const std::optional<Array>& outbound_30d,
                const std::optional<Array>& days_since_complaint,
-               const std::optional<Array>& support_quality) {
+               const std::optional<Array>& support_quality,
+               const std::optional<Array>& value_percentile,
+               const std::optional<Array>& frequency_percentile) {
+  if (value_percentile.has_value() != frequency_percentile.has_value())
+    throw py::value_error("give both value_percentile and frequency_percentile, or neither");
   const auto config = value_or_throw(insight::config_from_json(config_json));
   insight::ScoringInput in{view(frequency, "frequency"), view(recency, "recency"),   view(T, "T"),
                            view(p_alive, "p_alive"),   view(churn_risk, "churn_risk"),
@@ -63,7 +67,14 @@ py::dict score(const Array& frequency, const Array& recency, const Array& T, con
   absl::StatusOr<insight::ScoringOutput> r;
   {
     py::gil_scoped_release release;
-    r = insight::score_customers(in, config);
+    if (value_percentile) {
+      const auto v = view(*value_percentile, "value_percentile");
+      const auto f = view(*frequency_percentile, "frequency_percentile");
+      r = insight::score_customers(in, config, std::vector<double>(v.begin(), v.end()),
+                                   std::vector<double>(f.begin(), f.end()));
+    } else {
+      r = insight::score_customers(in, config);
+    }
   }
   auto out = value_or_throw(std::move(r));
   py::dict d;
@@ -135,7 +146,11 @@ void register_insight(py::module_& m) {
         "churn_risk"_a, "no_purchase_risk"_a, "clv"_a, "satisfaction"_a, "satisfaction_trend"_a, "nps_latest"_a,
         "complaint"_a, "config_json"_a, "outbound_30d"_a = py::none(),
         "days_since_complaint"_a = py::none(), "support_quality"_a = py::none(),
-        R"doc(Loyalty and insight scores, segment, action and drivers per customer.)doc");
+        "value_percentile"_a = py::none(), "frequency_percentile"_a = py::none(),
+        R"doc(Loyalty and insight scores, segment, action and drivers per customer.
+
+The value and frequency percentiles are ranked among the customers given unless both are
+passed (mid-rank percentiles in (0, 1] among a larger base, e.g. one split across machines).)doc");
   m.def("insight_summarise_contacts", &contacts, "row"_a, "time_ns"_a, "outbound"_a,
         "complaint"_a, "n_rows"_a, "as_of_ns"_a, "config_json"_a,
         R"doc(Outbound contacts in 30 days, days since the last complaint and open complaints per table row.)doc");

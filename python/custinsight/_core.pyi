@@ -470,7 +470,9 @@ def insight_score_customers(frequency: _F, recency: _F, T: _F, p_alive: _F, chur
                             clv: _F, satisfaction: _F, satisfaction_trend: _F, nps_latest: _F,
                             complaint: _F, config_json: str, outbound_30d: _F | None = None,
                             days_since_complaint: _F | None = None,
-                            support_quality: _F | None = None) -> dict[str, Any]: ...
+                            support_quality: _F | None = None,
+                            value_percentile: _F | None = None,
+                            frequency_percentile: _F | None = None) -> dict[str, Any]: ...
 def insight_summarise_contacts(row: npt.ArrayLike, time_ns: npt.ArrayLike,
                                outbound: npt.ArrayLike | None, complaint: npt.ArrayLike | None,
                                n_rows: int, as_of_ns: int, config_json: str

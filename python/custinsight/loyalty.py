@@ -149,6 +149,12 @@ class _Model:
         return {k: v for k, v in self._require_fitted().items()
                 if k not in ("params", "standard_errors", "covariance")}
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # The core model crosses processes as its JSON text (see _pickling).
+        from ._pickling import reduce_model
+
+        return reduce_model(self)
+
     def __repr__(self) -> str:
         if self._info is None:
             return f"<custinsight.{type(self).__name__}>"

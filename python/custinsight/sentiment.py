@@ -145,6 +145,12 @@ class Lexicon:
     def __repr__(self) -> str:
         return f"Lexicon({len(self)} tokens, {self._lex.emoji_count} emoji)"
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Entries plus a digest: a process rebuilds each distinct lexicon once (see _pickling).
+        from ._pickling import lexicon_state, restore_lexicon
+
+        return restore_lexicon, lexicon_state(self._lex)
+
 
 def _is_missing(x: Any) -> bool:
     if x is None or x is pd.NA or x is pd.NaT:
@@ -282,3 +288,9 @@ class SentimentAnalyzer:
 
     def __repr__(self) -> str:
         return f"SentimentAnalyzer({self._lexicon!r}, corrected={self.corrected})"
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Rebuilt once per process, lexicon digest and mode (see _pickling).
+        from ._pickling import lexicon_state, restore_analyzer
+
+        return restore_analyzer, (*lexicon_state(self._lexicon._lex), self.corrected)

@@ -167,3 +167,49 @@ TEST(InsightConfig, JsonReadingAndErrors) {
   EXPECT_FALSE(ins::config_from_json("{not json").ok());
   EXPECT_FALSE(ins::config_from_json(R"({"segments": {"alive_high": 0.2}})").ok());
 }
+
+TEST(InsightScores, GivenPercentilesScoreAPartAsTheWholeBase) {
+  // A base scored in two halves, each with the percentiles of the whole base, gives the
+  // whole-base scores bit for bit.
+  const std::size_t n = 1000;
+  Rows t(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    t.f[i] = static_cast<double>(i % 7);
+    t.r[i] = static_cast<double>(i % 7);
+    t.T[i] = 30.0 + static_cast<double>(i % 5);
+    t.p[i] = static_cast<double>(i % 101) / 100.0;
+    t.clv[i] = i % 11 ? static_cast<double>((i * 7919) % 1000) : std::nan("");
+  }
+  auto whole = ins::score_customers(t.input(), ins::InsightConfig{});
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  const std::size_t h = n / 2;
+  for (std::size_t part = 0; part < 2; ++part) {
+    const std::size_t b = part * h;
+    Rows u(h);
+    for (std::size_t i = 0; i < h; ++i) {
+      u.f[i] = t.f[b + i];
+      u.r[i] = t.r[b + i];
+      u.T[i] = t.T[b + i];
+      u.p[i] = t.p[b + i];
+      u.clv[i] = t.clv[b + i];
+    }
+    const auto first = [&](const std::vector<double>& v) {
+      return std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(b),
+                                 v.begin() + static_cast<std::ptrdiff_t>(b + h));
+    };
+    auto out = ins::score_customers(u.input(), ins::InsightConfig{},
+                                    first(whole->value_percentile),
+                                    first(whole->frequency_percentile));
+    ASSERT_TRUE(out.ok()) << out.status();
+    EXPECT_EQ(out->insight, first(whole->insight));
+    EXPECT_EQ(out->loyalty, first(whole->loyalty));
+    for (std::size_t i = 0; i < h; ++i) {
+      EXPECT_EQ(out->segment[i], whole->segment[b + i]);
+      EXPECT_EQ(out->drivers[i], whole->drivers[b + i]);
+    }
+  }
+  std::vector<double> bad(n, 0.5);
+  bad[3] = 0.0;
+  auto e = ins::score_customers(t.input(), ins::InsightConfig{}, bad, std::vector<double>(n, 0.5));
+  EXPECT_EQ(e.status().message(), "value_percentile[3] = 0: must lie in (0, 1]");
+}

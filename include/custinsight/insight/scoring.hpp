@@ -195,11 +195,17 @@ inline std::string unit_name(double period_days) {
 
 }  // namespace detail
 
-/// @brief Loyalty and insight scores, segment, action and drivers (rules documented in the
-/// Python module custinsight.insight: segment_rules, action_rules, _drivers).
-/// @return the scores, or an error naming the first input of the wrong length
+/// @brief Loyalty and insight scores, segment, action and drivers given the customers' value and
+/// frequency percentiles among the whole base. A base split across machines ranks its customers
+/// globally first and scores each part with this overload.
+/// @param value_percentile mid-rank percentile of each customer's CLV (NaN counted as 0)
+/// @param frequency_percentile mid-rank percentile of each customer's frequency
+/// @return the scores, or an error naming the first input of the wrong length or a percentile
+/// outside (0, 1]
 inline absl::StatusOr<ScoringOutput> score_customers(const ScoringInput& in,
-                                                     const InsightConfig& cfg) {
+                                                     const InsightConfig& cfg,
+                                                     std::vector<double> value_percentile,
+                                                     std::vector<double> frequency_percentile) {
   CUSTINSIGHT_RETURN_IF_ERROR(validate(cfg));
   const std::size_t n = in.frequency.size();
   for (auto [name, size] : {std::pair{"recency", in.recency.size()}, {"T", in.T.size()},
@@ -221,12 +227,22 @@ inline absl::StatusOr<ScoringOutput> score_customers(const ScoringInput& in,
   CUSTINSIGHT_RETURN_IF_ERROR(custinsight::detail::check_finite("churn_risk", in.churn_risk));
   CUSTINSIGHT_RETURN_IF_ERROR(
       custinsight::detail::check_finite("no_purchase_risk", in.no_purchase_risk));
+  CUSTINSIGHT_RETURN_IF_ERROR(custinsight::detail::check_same_length(
+      "value_percentile", value_percentile.size(), "frequency", n));
+  CUSTINSIGHT_RETURN_IF_ERROR(custinsight::detail::check_same_length(
+      "frequency_percentile", frequency_percentile.size(), "frequency", n));
+  for (auto [name, values] : {std::pair{"value_percentile", &value_percentile},
+                              {"frequency_percentile", &frequency_percentile}}) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = (*values)[i];
+      // Written so that NaN fails too.
+      if (!(v > 0.0 && v <= 1.0))
+        return custinsight::detail::invalid_element(name, i, v, "must lie in (0, 1]");
+    }
+  }
   ScoringOutput out;
-  std::vector<double> clv0(in.clv.begin(), in.clv.end());
-  for (double& v : clv0)
-    if (std::isnan(v)) v = 0.0;
-  out.value_percentile = percentile_ranks(clv0);
-  out.frequency_percentile = percentile_ranks(in.frequency);
+  out.value_percentile = std::move(value_percentile);
+  out.frequency_percentile = std::move(frequency_percentile);
   out.loyalty.resize(n);
   out.insight.resize(n);
   out.segment.resize(n);
@@ -341,6 +357,18 @@ inline absl::StatusOr<ScoringOutput> score_customers(const ScoringInput& in,
     out.drivers[i] = std::move(text);
   });
   return out;
+}
+
+/// @brief Loyalty and insight scores, segment, action and drivers (rules documented in the
+/// Python module custinsight.insight: segment_rules, action_rules, _drivers), with the value and
+/// frequency percentiles taken among the customers given.
+/// @return the scores, or an error naming the first input of the wrong length
+inline absl::StatusOr<ScoringOutput> score_customers(const ScoringInput& in,
+                                                     const InsightConfig& cfg) {
+  std::vector<double> clv0(in.clv.begin(), in.clv.end());
+  for (double& v : clv0)
+    if (std::isnan(v)) v = 0.0;
+  return score_customers(in, cfg, percentile_ranks(clv0), percentile_ranks(in.frequency));
 }
 
 }  // namespace custinsight::insight
