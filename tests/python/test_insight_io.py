@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -141,6 +142,23 @@ def test_cli_score_from_files_matches_the_python_call(demo_outputs):
         pd.testing.assert_series_equal(table[col], direct[col].astype(float), check_names=False,
                                        rtol=1e-9, check_index_type=False)
     assert (table["segment"].to_numpy() == direct["segment"].astype(str).to_numpy()).all()
+
+
+def test_parquet_output_round_trips(demo_outputs, tmp_path):
+    pytest.importorskip("pyarrow", reason="parquet output needs pyarrow (pip install pyarrow)")
+    data, d = demo_outputs
+    out = tmp_path / "scores.parquet"
+    code = main(["score", "--transactions", str(d / "tx.csv"), "--feedback", str(d / "fb.csv"),
+                 "--as-of", str(data.end.date()), "--out", str(out), "--rows", "0"])
+    assert code == 0
+    back = pd.read_parquet(out)
+    csv = pd.read_csv(d / "scores.csv", index_col=0)
+    assert back.index.tolist() == csv.index.tolist()
+    for col in ("p_alive", "clv", "insight_score"):
+        np.testing.assert_allclose(back[col].to_numpy(float), csv[col].to_numpy(float),
+                                   rtol=1e-12)
+    assert back["segment"].astype(str).tolist() == csv["segment"].astype(str).tolist()
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_report_is_self_contained(demo_outputs):
