@@ -87,7 +87,7 @@ def main() -> None:
         "",
         "| job | customers | wall time (s) | peak RSS (MB) | limit |",
         "|---|---:|---:|---:|---|",
-        f"| `custinsight score --demo` (simulate, score, write CSV) | {args.customers:,} | "
+        f"| `custinsight score --demo` (simulate transactions, feedback, contacts and chats; score; write CSV) | {args.customers:,} | "
         f"{seconds:.1f} | {peak_mb:,.0f} | < 60 s, < 4096 MB |",
         "",
         f"CLI: {last_line}",
