@@ -313,66 +313,77 @@ class CustomerInsight:
                       end: pd.Timestamp, cid: str, dt: str, touchpoint_col: str | None,
                       rating_col: str | None, scale: Any, nps_col: str | None,
                       text_col: str | None) -> None:
-        cfg = self.config
-        n = len(table)
-        table["satisfaction"] = np.nan
-        table["satisfaction_trend"] = np.nan
-        table["n_responses"] = np.zeros(n, dtype=np.int64)
-        table["nps_latest"] = pd.array([pd.NA] * n, dtype="Int8")
-        table["complaint"] = np.zeros(n, dtype=bool)
-        self.response_scores_ = None
-        self.feedback_ = None
-        if feedback is None or len(feedback) == 0:
-            return
-        cols = {k: v for k, v in dict(touchpoint_col=touchpoint_col, rating_col=rating_col,
-                                      nps_col=nps_col, text_col=text_col).items()
-                if v is not None and v in feedback.columns}
-        require_columns(feedback, customer_id_col=cid, datetime_col=dt)
-        when = pd.to_datetime(feedback[dt])
-        fb = feedback.loc[(when <= end).to_numpy()]
-        fb = fb.loc[fb[cid].isin(table.index)]
-        if len(fb) == 0:
-            return
-        self.feedback_ = fb
-        has_score = "rating_col" in cols or "text_col" in cols
-        if has_score:
-            scores = satisfaction_scores(
-                fb, customer_id_col=cid, touchpoint_col=cols.get("touchpoint_col"),
-                rating_col=cols.get("rating_col"), scale=scale, text_col=cols.get("text_col"),
-                time_col=dt, as_of=end, half_life_days=cfg.half_life_days,
-                rating_weight=cfg.rating_weight, text_weight=cfg.text_weight,
-                negative_threshold=cfg.negative_threshold)
-            self.response_scores_ = scores
-            per = customer_satisfaction(scores)
-            nps_values = None
-            if "nps_col" in cols:
-                nps_values = pd.to_numeric(fb[cols["nps_col"]]).to_numpy(np.float64,
-                                                                         na_value=np.nan)
-            combined = _combined_satisfaction(scores, nps_values, end, cfg)
-            table.loc[combined.index, "satisfaction"] = combined.to_numpy()
-            table.loc[per.index, "satisfaction_trend"] = per["trend"].to_numpy()
-            table.loc[per.index, "n_responses"] = per["n_responses"].to_numpy(np.int64)
-            # The latest scored response decides whether a complaint is open.
-            scored = scores.loc[scores["score"].notna(), ["customer_id", "time", "negative"]]
-            last = scored.sort_values("time", kind="stable").groupby("customer_id").tail(1)
-            recent = (end - pd.to_datetime(last["time"])) <= pd.Timedelta(days=cfg.complaint_days)
-            bad = last.loc[(last["negative"] & recent).to_numpy(), "customer_id"]
-            table.loc[bad.to_numpy(), "complaint"] = True
+        self.feedback_, self.response_scores_ = add_feedback(
+            table, feedback, end, self.config, cid, dt, touchpoint_col, rating_col, scale,
+            nps_col, text_col)
+
+
+def add_feedback(table: pd.DataFrame, feedback: pd.DataFrame | None, end: pd.Timestamp,
+                 cfg: InsightConfig, cid: str, dt: str, touchpoint_col: str | None,
+                 rating_col: str | None, scale: Any, nps_col: str | None, text_col: str | None,
+                 analyzer: Any = None) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Add satisfaction, its trend, the response count, the latest NPS answer and the open
+    complaint flag to ``table`` (customers as its index); returns the feedback used and the
+    per-response scores (None when there are none). ``analyzer`` scores the texts (None: the
+    package's own)."""
+    n = len(table)
+    table["satisfaction"] = np.nan
+    table["satisfaction_trend"] = np.nan
+    table["n_responses"] = np.zeros(n, dtype=np.int64)
+    table["nps_latest"] = pd.array([pd.NA] * n, dtype="Int8")
+    table["complaint"] = np.zeros(n, dtype=bool)
+    if feedback is None or len(feedback) == 0:
+        return None, None
+    cols = {k: v for k, v in dict(touchpoint_col=touchpoint_col, rating_col=rating_col,
+                                  nps_col=nps_col, text_col=text_col).items()
+            if v is not None and v in feedback.columns}
+    require_columns(feedback, customer_id_col=cid, datetime_col=dt)
+    when = pd.to_datetime(feedback[dt])
+    fb = feedback.loc[(when <= end).to_numpy()]
+    fb = fb.loc[fb[cid].isin(table.index)]
+    if len(fb) == 0:
+        return None, None
+    scores = None
+    has_score = "rating_col" in cols or "text_col" in cols
+    if has_score:
+        scores = satisfaction_scores(
+            fb, customer_id_col=cid, touchpoint_col=cols.get("touchpoint_col"),
+            rating_col=cols.get("rating_col"), scale=scale, text_col=cols.get("text_col"),
+            time_col=dt, as_of=end, half_life_days=cfg.half_life_days,
+            rating_weight=cfg.rating_weight, text_weight=cfg.text_weight,
+            negative_threshold=cfg.negative_threshold,
+            analyzer=analyzer if "text_col" in cols else None)
+        per = customer_satisfaction(scores)
+        nps_values = None
         if "nps_col" in cols:
-            answers = fb.loc[fb[cols["nps_col"]].notna(), [cid, dt, cols["nps_col"]]]
-            answers = answers.assign(_t=pd.to_datetime(answers[dt]))
-            last = answers.sort_values("_t", kind="stable").groupby(cid).tail(1)
-            score = pd.to_numeric(last[cols["nps_col"]]).to_numpy()
-            if ((score < 0) | (score > 10)).any():
-                i = int(np.flatnonzero((score < 0) | (score > 10))[0])
-                raise ValueError(f"{cols['nps_col']} = {score[i]!r} for customer "
-                                 f"{last[cid].iloc[i]!r}: NPS answers must lie in 0..10")
-            table.loc[last[cid].to_numpy(), "nps_latest"] = score.astype(np.int8)
-            recent = ((end - last["_t"]) <= pd.Timedelta(days=cfg.complaint_days)).to_numpy()
-            det = last[cid].to_numpy()[(score <= 6) & recent]
-            table.loc[det, "complaint"] = True
-            if not has_score:
-                table.loc[last[cid].to_numpy(), "n_responses"] = 1
+            nps_values = pd.to_numeric(fb[cols["nps_col"]]).to_numpy(np.float64,
+                                                                     na_value=np.nan)
+        combined = _combined_satisfaction(scores, nps_values, end, cfg)
+        table.loc[combined.index, "satisfaction"] = combined.to_numpy()
+        table.loc[per.index, "satisfaction_trend"] = per["trend"].to_numpy()
+        table.loc[per.index, "n_responses"] = per["n_responses"].to_numpy(np.int64)
+        # The latest scored response decides whether a complaint is open.
+        scored = scores.loc[scores["score"].notna(), ["customer_id", "time", "negative"]]
+        last = scored.sort_values("time", kind="stable").groupby("customer_id").tail(1)
+        recent = (end - pd.to_datetime(last["time"])) <= pd.Timedelta(days=cfg.complaint_days)
+        bad = last.loc[(last["negative"] & recent).to_numpy(), "customer_id"]
+        table.loc[bad.to_numpy(), "complaint"] = True
+    if "nps_col" in cols:
+        answers = fb.loc[fb[cols["nps_col"]].notna(), [cid, dt, cols["nps_col"]]]
+        answers = answers.assign(_t=pd.to_datetime(answers[dt]))
+        last = answers.sort_values("_t", kind="stable").groupby(cid).tail(1)
+        score = pd.to_numeric(last[cols["nps_col"]]).to_numpy()
+        if ((score < 0) | (score > 10)).any():
+            i = int(np.flatnonzero((score < 0) | (score > 10))[0])
+            raise ValueError(f"{cols['nps_col']} = {score[i]!r} for customer "
+                             f"{last[cid].iloc[i]!r}: NPS answers must lie in 0..10")
+        table.loc[last[cid].to_numpy(), "nps_latest"] = score.astype(np.int8)
+        recent = ((end - last["_t"]) <= pd.Timedelta(days=cfg.complaint_days)).to_numpy()
+        det = last[cid].to_numpy()[(score <= 6) & recent]
+        table.loc[det, "complaint"] = True
+        if not has_score:
+            table.loc[last[cid].to_numpy(), "n_responses"] = 1
+    return fb, scores
 
 
 def _combined_satisfaction(scores: pd.DataFrame, nps_values: np.ndarray | None,

@@ -18,13 +18,12 @@ import pandas as pd
 
 from custinsight import _core
 from custinsight._validate import require_columns
-from custinsight.insight import (ACTIONS, SEGMENTS, _combined_satisfaction, _nps_class,
-                                 action_rules, segment_rules, survival_probability)
+from custinsight.insight import (ACTIONS, SEGMENTS, _nps_class, action_rules, add_feedback,
+                                 segment_rules, survival_probability)
 from custinsight.insight import _MODELS, _OPTIONAL_COLUMNS
 from custinsight.insight_config import InsightConfig
 from custinsight.insight_inputs import add_contacts, add_support
 from custinsight.loyalty import GammaGammaModel
-from custinsight.satisfaction import customer_satisfaction, satisfaction_scores
 
 from ._common import (BUCKET, ORDER, bucket_by_customer, check_frame, customer_ids,
                       restore_order, with_row_order)
@@ -289,63 +288,12 @@ def _table_partition(part: pd.DataFrame, fb: pd.DataFrame | None, s: _Settings,
 
 def _add_feedback(table: pd.DataFrame, feedback: pd.DataFrame | None, s: _Settings,
                   analyzer: Any) -> None:
-    """custinsight.CustomerInsight._add_feedback for one partition's customers, with the
-    analyser handed in (built once per worker) instead of built per call."""
-    cfg, end, cid, dt = s.cfg, s.end, s.cid, s.dt
-    n = len(table)
-    table["satisfaction"] = np.nan
-    table["satisfaction_trend"] = np.nan
-    table["n_responses"] = np.zeros(n, dtype=np.int64)
-    table["nps_latest"] = pd.array([pd.NA] * n, dtype="Int8")
-    table["complaint"] = np.zeros(n, dtype=bool)
-    if feedback is None or len(feedback) == 0:
-        return
-    cols = {k: v for k, v in dict(touchpoint_col=s.touchpoint_col, rating_col=s.rating_col,
-                                  nps_col=s.nps_col, text_col=s.text_col).items()
-            if v is not None and v in feedback.columns}
-    feedback = feedback.assign(**{cid: customer_ids(feedback[cid])})
-    when = pd.to_datetime(feedback[dt])
-    fb = feedback.loc[(when <= end).to_numpy()]
-    fb = fb.loc[fb[cid].isin(table.index)]
-    if len(fb) == 0:
-        return
-    has_score = "rating_col" in cols or "text_col" in cols
-    if has_score:
-        scores = satisfaction_scores(
-            fb, customer_id_col=cid, touchpoint_col=cols.get("touchpoint_col"),
-            rating_col=cols.get("rating_col"), scale=s.scale, text_col=cols.get("text_col"),
-            analyzer=analyzer if "text_col" in cols else None,
-            time_col=dt, as_of=end, half_life_days=cfg.half_life_days,
-            rating_weight=cfg.rating_weight, text_weight=cfg.text_weight,
-            negative_threshold=cfg.negative_threshold)
-        per = customer_satisfaction(scores)
-        nps_values = None
-        if "nps_col" in cols:
-            nps_values = pd.to_numeric(fb[cols["nps_col"]]).to_numpy(np.float64, na_value=np.nan)
-        combined = _combined_satisfaction(scores, nps_values, end, cfg)
-        table.loc[combined.index, "satisfaction"] = combined.to_numpy()
-        table.loc[per.index, "satisfaction_trend"] = per["trend"].to_numpy()
-        table.loc[per.index, "n_responses"] = per["n_responses"].to_numpy(np.int64)
-        scored = scores.loc[scores["score"].notna(), ["customer_id", "time", "negative"]]
-        last = scored.sort_values("time", kind="stable").groupby("customer_id").tail(1)
-        recent = (end - pd.to_datetime(last["time"])) <= pd.Timedelta(days=cfg.complaint_days)
-        bad = last.loc[(last["negative"] & recent).to_numpy(), "customer_id"]
-        table.loc[bad.to_numpy(), "complaint"] = True
-    if "nps_col" in cols:
-        answers = fb.loc[fb[cols["nps_col"]].notna(), [cid, dt, cols["nps_col"]]]
-        answers = answers.assign(_t=pd.to_datetime(answers[dt]))
-        last = answers.sort_values("_t", kind="stable").groupby(cid).tail(1)
-        score = pd.to_numeric(last[cols["nps_col"]]).to_numpy()
-        if ((score < 0) | (score > 10)).any():
-            i = int(np.flatnonzero((score < 0) | (score > 10))[0])
-            raise ValueError(f"{cols['nps_col']} = {score[i]!r} for customer "
-                             f"{last[cid].iloc[i]!r}: NPS answers must lie in 0..10")
-        table.loc[last[cid].to_numpy(), "nps_latest"] = score.astype(np.int8)
-        recent = ((end - last["_t"]) <= pd.Timedelta(days=cfg.complaint_days)).to_numpy()
-        det = last[cid].to_numpy()[(score <= 6) & recent]
-        table.loc[det, "complaint"] = True
-        if not has_score:
-            table.loc[last[cid].to_numpy(), "n_responses"] = 1
+    """custinsight.insight.add_feedback for one partition's customers, with the analyser
+    handed in (built once per worker) instead of built per call."""
+    if feedback is not None:
+        feedback = feedback.assign(**{s.cid: customer_ids(feedback[s.cid])})
+    add_feedback(table, feedback, s.end, s.cfg, s.cid, s.dt, s.touchpoint_col, s.rating_col,
+                 s.scale, s.nps_col, s.text_col, analyzer)
 
 
 # ---------------------------------------------------------------------------------------------
