@@ -73,6 +73,32 @@ def test_bg_bb_published_donations(shared_data):
     assert np.all(np.diff(alive[one].to_numpy()) > 0)
 
 
+def test_bg_bb_p_alive_matches_simulated_truth():
+    # The paper's donation parameters, 6 opportunities; each simulated donor is alive for K
+    # opportunities with P(K = k) = theta (1 - theta)^k (K >= 6: alive at the end) and gives at
+    # each of them with probability p. The share still alive among donors with the same
+    # (x, t_x) is what P(alive) claims; every pattern with 3,000+ donors must agree within
+    # four standard errors.
+    rng = np.random.default_rng(2010)
+    n_donors, n = 600_000, 6
+    p = rng.beta(1.204, 0.750, n_donors)
+    theta = rng.beta(0.657, 2.783, n_donors)
+    k = rng.geometric(theta) - 1
+    gives = (rng.random((n_donors, n)) < p[:, None]) & (np.arange(1, n + 1) <= k[:, None])
+    x = gives.sum(axis=1)
+    t_x = np.where(x > 0, n - np.argmax(gives[:, ::-1], axis=1), 0)
+    frame = pd.DataFrame({"x": x, "t_x": t_x, "alive": k >= n})
+    cells = frame.groupby(["x", "t_x"])["alive"].agg(["mean", "size"]).reset_index()
+    cells = cells[cells["size"] >= 3000]
+    assert len(cells) >= 15
+    m = ci.BetaGeoBetaBinomModel().set_params(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    claimed = np.asarray(m.conditional_probability_alive(0, cells["x"], cells["t_x"],
+                                                         np.full(len(cells), n)))
+    se = np.sqrt(claimed * (1 - claimed) / cells["size"].to_numpy())
+    assert np.all(np.abs(cells["mean"].to_numpy() - claimed) < 4 * se + 1e-12), \
+        cells.assign(claimed=claimed)
+
+
 def test_literature_check_values():
     m = ci.BetaGeoModel().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
     assert m.conditional_expected_number_of_purchases_up_to_time(39, 2, 30.43, 38.86) == \
