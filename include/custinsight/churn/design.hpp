@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
+#include "custinsight/churn/gram.hpp"
 #include "custinsight/parallel.hpp"
 #include "custinsight/status.hpp"
 
@@ -116,12 +118,26 @@ inline double weight_at(std::span<const double> w, Eigen::Index i) {
   return w.empty() ? 1.0 : w[static_cast<std::size_t>(i)];
 }
 
+/// Running weighted moments of one column: total weight, mean and sum of weighted squared
+/// deviations from the mean (Chan, Golub and LeVeque's pairwise update).
+struct ColumnMoments {
+  double weight = 0.0, mean = 0.0, m2 = 0.0;
+  void merge(double w, double m, double s2) {
+    if (!(w > 0.0)) return;
+    const double total = weight + w, delta = m - mean;
+    mean += delta * (w / total);
+    m2 += s2 + delta * delta * (weight * w / total);
+    weight = total;
+  }
+};
+
 /// Weighted mean and (ddof = 0) standard deviation per column, NaN ignored when imputing, with
-/// the finiteness check folded into the same single sweep over X. Sums are taken around a
-/// reference row so that they rarely cancel; when they do (a feature whose mean lies far from
-/// the reference in units of its spread) a second, centred sweep recomputes the variance. A
-/// column is constant when all its non-missing values are equal (tested exactly, since a
-/// computed standard deviation of equal values need not be exactly zero).
+/// the finiteness check folded into the same single sweep over X. Each cache-resident tile of
+/// rows is reduced twice from cache (its mean, then squared deviations from that mean), and the
+/// tiles are merged pairwise in a fixed order, so the variance never suffers the cancellation of
+/// sum(x^2) - n mean^2 and X is read from memory once. A column is constant when all its
+/// non-missing values are equal (tested exactly, since a computed standard deviation of equal
+/// values need not be exactly zero).
 inline absl::StatusOr<FeatureScaling> compute_scaling(const FeatureMatrixRef& X,
                                                       std::span<const double> w,
                                                       std::vector<std::string> names,
@@ -133,69 +149,84 @@ inline absl::StatusOr<FeatureScaling> compute_scaling(const FeatureMatrixRef& X,
         "feature_names has %d names but X has %d columns", names.size(), X.cols()));
   }
   const Eigen::Index n = X.rows(), p = X.cols();
+  const auto pu = static_cast<std::size_t>(p);
   FeatureScaling s;
   s.names = std::move(names);
   s.impute_missing = impute_missing;
   s.scale.setOnes(p);
-  s.constant.assign(static_cast<std::size_t>(p), 0);
-  Eigen::VectorXd ref(p);
+  s.constant.assign(pu, 0);
+  // Moments are taken of x - ref, ref a value of the first row, so that a tile's mean is
+  // rounded relative to the features' spread rather than to their offset.
+  Eigen::ArrayXd ref(p);
   for (Eigen::Index j = 0; j < p; ++j) ref[j] = std::isfinite(X(0, j)) ? X(0, j) : 0.0;
   const std::ptrdiff_t n_blocks = (n + kRowBlock - 1) / kRowBlock;
-  Eigen::MatrixXd part_s1 = Eigen::MatrixXd::Zero(p, n_blocks);
-  Eigen::MatrixXd part_s2 = Eigen::MatrixXd::Zero(p, n_blocks);
-  Eigen::MatrixXd part_w = Eigen::MatrixXd::Zero(p, n_blocks);
+  std::vector<std::vector<ColumnMoments>> parts(static_cast<std::size_t>(n_blocks));
   std::vector<std::uint8_t> bad(static_cast<std::size_t>(n_blocks), 0);
   parallel_chunks(n, kRowBlock, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
-    const std::ptrdiff_t b = begin / kRowBlock;
-    auto s1 = part_s1.col(b);
-    auto s2 = part_s2.col(b);
-    auto sw = part_w.col(b);
-    std::vector<double> buffer(static_cast<std::size_t>(p));
-    Eigen::Map<Eigen::VectorXd> d(buffer.data(), p);
-    double wsum = 0.0;
-    for (std::ptrdiff_t i = begin; i < end; ++i) {
-      const double wi = weight_at(w, i);
-      d.noalias() = X.row(i).transpose() - ref;
-      if (d.allFinite()) {
-        s1.noalias() += wi * d;
-        s2.array() += wi * d.array().square();
-        wsum += wi;
-        continue;
-      }
-      for (Eigen::Index j = 0; j < p; ++j) {
-        if (std::isfinite(d[j])) {
-          s1[j] += wi * d[j];
-          s2[j] += wi * d[j] * d[j];
-          sw[j] += wi;
-        } else if (!(impute_missing && std::isnan(X(i, j)))) {
-          bad[static_cast<std::size_t>(b)] = 1;
+    const auto b = static_cast<std::size_t>(begin / kRowBlock);
+    std::vector<ColumnMoments> acc(pu);
+    // Per tile: weighted sums over complete rows (one weight for all columns) plus, for the
+    // rare rows with a missing value, per-column sums and weights.
+    Eigen::ArrayXd s1(p), s2(p), wcol(p), mean(p);
+    std::vector<std::uint8_t> gap(static_cast<std::size_t>(kRowTile));
+    for (std::ptrdiff_t t0 = begin; t0 < end; t0 += kRowTile) {
+      const std::ptrdiff_t t1 = std::min(end, t0 + kRowTile);
+      s1.setZero();
+      s2.setZero();
+      wcol.setZero();
+      double wrows = 0.0;
+      bool any_gap = false;
+      for (std::ptrdiff_t i = t0; i < t1; ++i) {
+        const double* x = X.data() + i * X.outerStride();
+        const Eigen::Map<const Eigen::ArrayXd> xr(x, p);
+        const double wi = weight_at(w, i);
+        const double check = (xr * 0.0).sum();  // NaN or infinity anywhere leave it non-zero
+        gap[static_cast<std::size_t>(i - t0)] = check != 0.0;
+        if (check == 0.0) {
+          s1 += wi * (xr - ref);
+          wrows += wi;
+          continue;
+        }
+        any_gap = true;
+        for (Eigen::Index j = 0; j < p; ++j) {
+          if (std::isfinite(x[j])) {
+            s1[j] += wi * (x[j] - ref[j]);
+            wcol[j] += wi;
+          } else if (!(impute_missing && std::isnan(x[j]))) {
+            bad[b] = 1;
+          }
         }
       }
+      wcol += wrows;
+      mean = (wcol > 0.0).select(s1 / wcol, 0.0);
+      for (std::ptrdiff_t i = t0; i < t1; ++i) {
+        const double* x = X.data() + i * X.outerStride();
+        const double wi = weight_at(w, i);
+        if (!any_gap || !gap[static_cast<std::size_t>(i - t0)]) {
+          s2 += wi * (Eigen::Map<const Eigen::ArrayXd>(x, p) - ref - mean).square();
+          continue;
+        }
+        for (Eigen::Index j = 0; j < p; ++j) {
+          const double d = x[j] - ref[j] - mean[j];
+          if (std::isfinite(d)) s2[j] += wi * d * d;
+        }
+      }
+      for (Eigen::Index j = 0; j < p; ++j)
+        acc[static_cast<std::size_t>(j)].merge(wcol[j], mean[j], s2[j]);
     }
-    sw.array() += wsum;
+    parts[b] = std::move(acc);
   });
   for (std::uint8_t flag : bad)
     if (flag) return locate_bad_feature(X, s.names, impute_missing);
-  const Eigen::VectorXd wsum = part_w.rowwise().sum().cwiseMax(1e-300);
-  const Eigen::VectorXd m1 = part_s1.rowwise().sum().cwiseQuotient(wsum);
-  const Eigen::VectorXd m2 = part_s2.rowwise().sum().cwiseQuotient(wsum);
-  s.mean = ref + m1;
-  Eigen::VectorXd var = (m2 - m1.cwiseProduct(m1)).cwiseMax(0.0);
-  bool recentre = false;
-  for (Eigen::Index j = 0; j < p; ++j) recentre |= m1[j] * m1[j] > 1e-3 * m2[j];
-  if (recentre && standardize) {
-    Eigen::MatrixXd part_ss = Eigen::MatrixXd::Zero(p, n_blocks);
-    parallel_chunks(n, kRowBlock, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
-      auto ss = part_ss.col(begin / kRowBlock);
-      for (std::ptrdiff_t i = begin; i < end; ++i) {
-        const double wi = weight_at(w, i);
-        for (Eigen::Index j = 0; j < p; ++j) {
-          const double dv = X(i, j) - s.mean[j];
-          if (!std::isnan(dv)) ss[j] += wi * dv * dv;
-        }
-      }
-    });
-    var = part_ss.rowwise().sum().cwiseQuotient(wsum);
+  std::vector<ColumnMoments> total(pu);
+  for (const auto& part : parts)
+    for (std::size_t j = 0; j < pu; ++j) total[j].merge(part[j].weight, part[j].mean, part[j].m2);
+  s.mean.resize(p);
+  Eigen::VectorXd var(p);
+  for (std::size_t j = 0; j < pu; ++j) {
+    const auto k = static_cast<Eigen::Index>(j);
+    s.mean[k] = ref[k] + total[j].mean;
+    var[k] = total[j].weight > 0.0 ? total[j].m2 / total[j].weight : 0.0;
   }
   for (Eigen::Index j = 0; j < p; ++j) {
     double first = std::numeric_limits<double>::quiet_NaN();
@@ -252,6 +283,30 @@ inline void standardized_tile(const FeatureMatrixRef& X, const AffineScaling& a,
     if (a.impute_missing)
       for (Eigen::Index j = 0; j < p; ++j)
         if (std::isnan(z[j])) z[j] = 0.0;
+  }
+}
+
+/// Fill `T` with the columns [1, z_1, ..., z_p] of rows [begin, end), as standardized_tile
+/// does, stored by column for the Gram kernel (no transpose needed afterwards).
+inline void standardized_column_tile(const FeatureMatrixRef& X, const AffineScaling& a,
+                                     std::ptrdiff_t begin, std::ptrdiff_t end, ColumnTile& T) {
+  const Eigen::Index p = X.cols();
+  const std::ptrdiff_t rows = end - begin;
+  T.reshape(rows, p + 1);
+  std::fill(T.column(0), T.column(0) + rows, 1.0);
+  const double* factor = a.factor.data();
+  const double* shift = a.shift.data();
+  for (std::ptrdiff_t r = 0; r < rows; ++r) {
+    const double* x = X.data() + (begin + r) * X.outerStride();
+    double* z = T.column(1) + r;
+    for (Eigen::Index j = 0; j < p; ++j) z[j * T.ld] = x[j] * factor[j] + shift[j];
+  }
+  if (a.impute_missing) {
+    for (Eigen::Index j = 1; j <= p; ++j) {
+      double* z = T.column(j);
+      for (std::ptrdiff_t r = 0; r < rows; ++r)
+        if (std::isnan(z[r])) z[r] = 0.0;
+    }
   }
 }
 

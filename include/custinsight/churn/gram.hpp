@@ -21,20 +21,21 @@ using GramRowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eige
 
 using v4d = double __attribute__((vector_size(32)));
 
-/// H(lower) += sum_i a_i a_i^T with `at` holding A transposed: q_pad rows of `len_pad` doubles,
-/// both padded with zeros to multiples of 4. Blocks of 2 x 4 entries keep 8 accumulators and 6
-/// loaded vectors in the 16 AVX registers.
+/// H(lower) += sum_i a_i a_i^T with `at` holding A transposed: q_pad rows of `len_pad` doubles
+/// (`ld_at` apart), both padded with zeros to multiples of 4. Blocks of 2 x 4 entries keep 8
+/// accumulators and 6 loaded vectors in the 16 AVX registers.
 __attribute__((target("avx2,fma"))) inline void gram_kernel_avx2(const double* at, std::ptrdiff_t q,
                                                                  std::ptrdiff_t q_pad,
                                                                  std::ptrdiff_t len_pad,
+                                                                 std::ptrdiff_t ld_at,
                                                                  double* h, std::ptrdiff_t ld) {
   for (std::ptrdiff_t j = 0; j < q; j += 2) {
-    const double* a0 = at + j * len_pad;
-    const double* a1 = at + (j + 1) * len_pad;  // a zero padding row when j + 1 == q
+    const double* a0 = at + j * ld_at;
+    const double* a1 = at + (j + 1) * ld_at;  // a zero padding row when j + 1 == q
     for (std::ptrdiff_t k = 0; k <= j + 1 && k < q_pad; k += 4) {
       v4d acc[2][4] = {};
-      const double* b[4] = {at + k * len_pad, at + (k + 1) * len_pad, at + (k + 2) * len_pad,
-                            at + (k + 3) * len_pad};
+      const double* b[4] = {at + k * ld_at, at + (k + 1) * ld_at, at + (k + 2) * ld_at,
+                            at + (k + 3) * ld_at};
       for (std::ptrdiff_t i = 0; i < len_pad; i += 4) {
         v4d x0, x1;
         __builtin_memcpy(&x0, a0 + i, sizeof(v4d));
@@ -64,6 +65,43 @@ inline bool has_avx2_fma() {
 }
 #endif
 
+/// @brief A tile of rows stored by column, the layout the Gram kernel reads: column j holds
+/// `len` values followed by zeros up to `len_pad` (a multiple of 4), and the `q_pad - q`
+/// trailing columns are zero. Callers fill columns 0..q-1, rows 0..len-1 only; the padding is
+/// zeroed whenever the tile's shape changes and is never written otherwise. Columns lie `ld`
+/// doubles apart, `len_pad` plus 4: with tiles of 256 rows a power-of-two stride would map every
+/// column to the same few cache sets, and filling the tile row by row would thrash L1.
+struct ColumnTile {
+  std::vector<double> data;
+  std::ptrdiff_t len = 0, len_pad = 0, ld = 0, q = 0, q_pad = 0;
+
+  void reshape(std::ptrdiff_t rows, std::ptrdiff_t cols) {
+    if (rows == len && cols == q) return;
+    len = rows;
+    q = cols;
+    len_pad = (rows + 3) / 4 * 4;
+    ld = len_pad + 4;
+    q_pad = (cols + 3) / 4 * 4 + 4;  // the kernel reads whole blocks of 4 columns past q
+    data.assign(static_cast<std::size_t>(q_pad * ld), 0.0);
+  }
+  [[nodiscard]] double* column(std::ptrdiff_t j) { return data.data() + j * ld; }
+  /// The filled part as a len x q column-major matrix.
+  [[nodiscard]] Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>> matrix() const {
+    return {data.data(), len, q, Eigen::OuterStride<>(ld)};
+  }
+};
+
+/// @brief H (q x q, lower triangle) += A^T A for the rows of the tile A.
+inline void gram_update(Eigen::MatrixXd& H, const ColumnTile& A) {
+#ifdef CUSTINSIGHT_GRAM_AVX2
+  if (has_avx2_fma() && A.len >= 16) {
+    gram_kernel_avx2(A.data.data(), A.q, A.q_pad, A.len_pad, A.ld, H.data(), H.outerStride());
+    return;
+  }
+#endif
+  H.selfadjointView<Eigen::Lower>().rankUpdate(A.matrix().transpose());
+}
+
 /// @brief H (q x q, lower triangle) += A^T A for the rows of A (len x q, row-major).
 inline void gram_update(Eigen::MatrixXd& H, const GramRowMatrix& A) {
 #ifdef CUSTINSIGHT_GRAM_AVX2
@@ -81,7 +119,7 @@ inline void gram_update(Eigen::MatrixXd& H, const GramRowMatrix& A) {
       for (std::ptrdiff_t i = len; i < len_pad; ++i) out[i] = 0.0;
     }
     std::fill(buffer.begin() + q * len_pad, buffer.begin() + q_pad * len_pad, 0.0);
-    gram_kernel_avx2(buffer.data(), q, q_pad, len_pad, H.data(), H.outerStride());
+    gram_kernel_avx2(buffer.data(), q, q_pad, len_pad, len_pad, H.data(), H.outerStride());
     return;
   }
 #endif

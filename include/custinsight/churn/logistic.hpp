@@ -134,9 +134,11 @@ inline LogisticPass logistic_sweep(const FeatureMatrixRef& X, const FeatureScali
   }
   parallel_chunks(n, kRowBlock, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
     const auto b = static_cast<std::size_t>(begin / kRowBlock);
-    RowMatrixXd Z, S;
+    ColumnTile Z;
+    RowMatrixXd S;
     Eigen::VectorXd g = Eigen::VectorXd::Zero(q);
     Eigen::VectorXd r, h;
+    Eigen::ArrayXd ex, lg;
     Eigen::MatrixXd H;
     if (mode != HessianMode::kNone) H.setZero(q, q);
     double loss = 0.0, hw = 0.0;
@@ -144,10 +146,10 @@ inline LogisticPass logistic_sweep(const FeatureMatrixRef& X, const FeatureScali
       const std::ptrdiff_t t1 = std::min(end, t0 + kRowTile), len = t1 - t0;
       const auto Xt = X.middleRows(t0, len);
       const bool need_z = !raw_products || mode == HessianMode::kFull;
-      if (need_z) standardized_tile(X, affine, t0, t1, Z);
+      if (need_z) standardized_column_tile(X, affine, t0, t1, Z);
       if (step != nullptr) {
         if (need_z) {
-          eta.segment(t0, len).noalias() += Z * (*step);
+          eta.segment(t0, len).noalias() += Z.matrix() * (*step);
         } else {
           eta.segment(t0, len).noalias() += Xt * step_x;
           eta.segment(t0, len).array() += step_0;
@@ -155,28 +157,32 @@ inline LogisticPass logistic_sweep(const FeatureMatrixRef& X, const FeatureScali
       }
       r.resize(len);
       h.resize(len);
+      // One exponential serves the loss and the probability, and log(1 + x) with x in (0, 1]
+      // is exact enough in absolute terms, which is all a sum of losses needs. Eigen's packet
+      // exp and log take a tile at the build's vector width (as fast as libm at SSE2, about
+      // three times faster with AVX2); each element's value does not depend on its neighbours.
+      ex = -eta.segment(t0, len).array().abs();
+      ex = ex.exp();
+      lg = (1.0 + ex).log();
       for (std::ptrdiff_t i = t0; i < t1; ++i) {
         const double e = eta[i], wi = sw[static_cast<std::size_t>(i)];
-        // One exponential serves the loss and the probability; log(1 + x) is exact enough
-        // in absolute terms, which is all a sum of losses needs.
-        const double x = std::exp(-std::abs(e));
+        const double x = ex[i - t0];
         const double pi = e >= 0 ? 1.0 / (1.0 + x) : x / (1.0 + x);
-        const double log1px = x < 1e-8 ? x : std::log(1.0 + x);
-        loss += wi * (std::max(e, 0.0) + log1px - y[static_cast<std::size_t>(i)] * e);
+        loss += wi * (std::max(e, 0.0) + lg[i - t0] - y[static_cast<std::size_t>(i)] * e);
         r[i - t0] = wi * (pi - y[static_cast<std::size_t>(i)]);
         h[i - t0] = wi * pi * (1.0 - pi);
       }
       if (need_z) {
-        g.noalias() += Z.transpose() * r;
+        g.noalias() += Z.matrix().transpose() * r;
       } else {
         g[0] += r.sum();
         g.tail(p).noalias() += Xt.transpose() * r;
       }
       if (mode == HessianMode::kFull) {
-        for (std::ptrdiff_t i = 0; i < len; ++i) {
-          Z.row(i) *= std::sqrt(h[i]);
-          hw += sw[static_cast<std::size_t>(t0 + i)];
-        }
+        h = h.cwiseSqrt();
+        for (std::ptrdiff_t j = 0; j < q; ++j)
+          Eigen::Map<Eigen::VectorXd>(Z.column(j), len).array() *= h.array();
+        for (std::ptrdiff_t i = t0; i < t1; ++i) hw += sw[static_cast<std::size_t>(i)];
         gram_update(H, Z);
       } else if (mode == HessianMode::kSubsample) {
         // Rows whose global index is a multiple of the stride: independent of tiling.
@@ -294,24 +300,29 @@ inline absl::StatusOr<LogisticModel> fit_logistic(const FeatureMatrixRef& X,
   Eigen::VectorXd beta = Eigen::VectorXd::Zero(q);
   beta[0] = std::log(w_pos / (w_all - w_pos));  // the intercept-only optimum
   if (subsample) {
-    // Warm start: the same problem on the systematic subsample, solved exactly (its optimum is
-    // within sampling error of the full one), so that few sweeps over all rows remain.
+    // Warm start: the same problem on the systematic subsample (its optimum is within sampling
+    // error of the full one), so that few sweeps over all rows remain.
+    // A contiguous copy of the subsample: its sweeps then stream through memory instead of
+    // fetching scattered rows, which costs far more than the one gather.
     const Eigen::Index m = (n + stride - 1) / stride;
     RowMatrixXd Xs(m, p);
     std::vector<double> ys(static_cast<std::size_t>(m)), ws(static_cast<std::size_t>(m));
-    double w_sub = 0.0;
-    for (Eigen::Index k = 0; k < m; ++k) {
+    detail::parallel_for(m, [&](std::ptrdiff_t k) {
       const auto i = static_cast<std::size_t>(k * stride);
       Xs.row(k) = X.row(k * stride);
       ys[static_cast<std::size_t>(k)] = y[i];
       ws[static_cast<std::size_t>(k)] = sw[i];
-      w_sub += sw[i];
-    }
+    });
+    double w_sub = 0.0;
+    for (double v : ws) w_sub += v;
     LogisticOptions sub = options;
     sub.C = penalised ? options.C * w_all / w_sub : options.C;
     sub.class_weight_negative = sub.class_weight_positive = 1.0;
     sub.subsample_threshold = 0;
-    sub.tol = 1e-6;
+    // The subsample optimum differs from the full one by its sampling error (a few percent of
+    // the coefficients for the default threshold), so a step below 1e-2 leaves it well inside
+    // that error (Newton converges quadratically); more accuracy here buys nothing.
+    sub.tol = 1e-2;
     sub.max_iter = 50;
     auto warm = fit_logistic(Xs, ys, ws, {}, sub);
     if (warm.ok()) {
