@@ -84,10 +84,12 @@ inline void append_utf8(std::string& out, char32_t cp) {
   out.append(buf, static_cast<std::size_t>(len));
 }
 
+/// Whether every byte is ASCII. No early exit, so that the compiler vectorises the loop: texts
+/// are short and mostly ASCII.
 inline bool is_ascii(std::string_view s) {
-  for (char c : s)
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  return true;
+  unsigned char any = 0;
+  for (char c : s) any |= static_cast<unsigned char>(c);
+  return any < 0x80;
 }
 
 /// CPython's `Py_UNICODE_ISSPACE`, which `str.split()` and `str.strip()` use: general category
