@@ -188,12 +188,11 @@ class SentimentAnalyzer {
   SentimentScores score_valid(std::string_view text, detail::SentimentWorkspace& ws,
                               std::size_t top_k = 0,
                               std::vector<TokenContribution>* top = nullptr) const {
-    const bool ascii = detail::unicode::is_ascii(text);
-    const std::string_view working = prepare(text, ascii, ws);
-    const bool ascii_working = working.data() == text.data() ? ascii
-                                                             : detail::unicode::is_ascii(working);
-    if (!(ascii_working && !options_.corrected && !ws.general_only &&
-          tokenize_ascii(working, ws))) {
+    // ASCII text without emoji to replace (the common case) takes the fast path, which gives
+    // up on any other byte.
+    const bool fast = !options_.corrected && !ascii_emoji_ && !ws.general_only;
+    if (!(fast && tokenize_ascii(text, ws))) {
+      const std::string_view working = prepare(text, ws);
       tokenize(working, ws);
       if (options_.corrected) merge_phrases(ws);
       classify(ws);
@@ -205,12 +204,12 @@ class SentimentAnalyzer {
 
  private:
   // ---- text preparation and tokens ------------------------------------------------------
-  std::string_view prepare(std::string_view text, bool ascii, detail::SentimentWorkspace& ws) const {
+  std::string_view prepare(std::string_view text, detail::SentimentWorkspace& ws) const {
     if (options_.corrected) {
       detail::prepare_text_corrected(text, lexicon_, ws.text);
       return ws.text;
     }
-    if (!lexicon_.has_emoji() || (!ascii_emoji_ && ascii)) return text;
+    if (!lexicon_.has_emoji() || (!ascii_emoji_ && detail::unicode::is_ascii(text))) return text;
     detail::replace_emoji_reference(text, lexicon_, ws.text);
     return ws.text;
   }
@@ -218,6 +217,7 @@ class SentimentAnalyzer {
   static void reset_tokens(detail::SentimentWorkspace& ws) {
     ws.tokens.clear();
     ws.bangs = ws.questions = ws.caps = 0;
+    ws.any_but = false;
   }
 
   static void count_marks(std::string_view raw, detail::SentimentWorkspace& ws) {
@@ -228,28 +228,22 @@ class SentimentAnalyzer {
   }
 
   /// Fills in a token's classes: its word table entry, "n't" negation and caps.
-  static void classify_token(detail::SentimentToken& t, const detail::WordInfo* info,
-                             bool may_contain_nt, std::size_t& caps) {
-    std::uint32_t f = 0;
-    if (info) {
-      f = info->flags;
-      t.lex = info->lex;
-      t.booster = info->booster;
-    } else {
-      t.lex = t.booster = 0.0;
-    }
-    if (!(f & detail::kNegation) && may_contain_nt && t.lower.size() >= 3 &&
+  static void classify_token(detail::SentimentToken& t, const detail::WordInfo& info,
+                             bool may_contain_nt, detail::SentimentWorkspace& ws) {
+    std::uint32_t f = info.flags;
+    t.lex = info.lex;
+    t.booster = info.booster;
+    if (may_contain_nt && !(f & detail::kNegation) && t.lower.size() >= 3 &&
         detail::contains_nt(t.lower))
       f |= detail::kNegation;
-    if (t.all_caps) {
-      f |= detail::kAllCaps;
-      ++caps;
-    }
+    f |= t.all_caps ? detail::kAllCaps : 0u;
+    ws.caps += t.all_caps;
+    ws.any_but |= ((f >> 8) & 0xFF) == detail::kBut;
     t.flags = f;
   }
 
-  /// Reference-mode tokens of ASCII text, eight bytes at a time; false (and nothing done) for
-  /// text with control characters that are not whitespace, which the general tokenizer
+  /// Reference-mode tokens of ASCII text, eight bytes at a time; false for text with other
+  /// bytes or with control characters that are not whitespace, which the general tokenizer
   /// handles. Lower-casing ASCII keeps every byte at its offset, so the whole text is
   /// lower-cased at once and each token's lower-case form is a slice of that copy; the copy
   /// has eight spare bytes so that the word table can read keys a word at a time. Gives the
@@ -262,15 +256,16 @@ class SentimentAnalyzer {
     if (ws.arena.size() < n + 8) ws.arena.resize(n + 8);
     char* low = ws.arena.data();
     reset_tokens(ws);
-    std::uint64_t control = 0;
+    std::uint64_t other = 0;  // non-ASCII bytes, and control characters
     for (std::size_t i = 0; i < n; i += 8) {
       const std::uint64_t w = swar::load(p + i, n - i);
-      control |= swar::in_range(w, 0x00, 0x08) | swar::in_range(w, 0x0E, 0x1B);
+      if (w & swar::kHigh) return false;
+      other |= swar::in_range(w, 0x00, 0x08) | swar::in_range(w, 0x0E, 0x1B);
       ws.bangs += swar::count(swar::equal(w, '!'));
       ws.questions += swar::count(swar::equal(w, '?'));
       swar::store(low + i, swar::lower(w));
     }
-    if (control) return false;
+    if (other) return false;
     // Now a byte is whitespace exactly when it is at most 0x20.
     auto punct = [&](std::size_t i) {
       return kByteClasses[static_cast<unsigned char>(p[i])] & detail::kBytePunct;
@@ -313,7 +308,7 @@ class SentimentAnalyzer {
       t.lower = std::string_view(low + b, e - b);
       // Punctuation is uncased, so the raw token's letters decide the kept token's caps.
       t.all_caps = upper != 0 && lower == 0;
-      classify_token(t, words_.find_padded(low + b, e - b), apostrophe != 0, ws.caps);
+      classify_token(t, words_.get_padded(low + b, e - b), apostrophe != 0, ws);
     }
   }
 
@@ -458,9 +453,11 @@ class SentimentAnalyzer {
   void classify(detail::SentimentWorkspace& ws) const {
     const std::size_t n = ws.tokens.size();
     ws.caps = 0;
+    ws.any_but = false;
     for (std::size_t i = 0; i < n; ++i) {
       detail::SentimentToken& t = ws.tokens[i];
-      classify_token(t, words_.find(t.lower), true, ws.caps);
+      const detail::WordInfo* info = words_.find(t.lower);
+      classify_token(t, info ? *info : detail::WordInfo{}, true, ws);
     }
   }
 
@@ -474,12 +471,15 @@ class SentimentAnalyzer {
 
   void compute_sentiments(detail::SentimentWorkspace& ws) const {
     const std::size_t n = ws.tokens.size();
-    ws.sentiments.assign(n, 0.0);
+    ws.sentiments.resize(n);
     const bool cap_diff = ws.caps > 0 && ws.caps < n;
     for (std::size_t i = 0; i < n; ++i) {
-      if (has(ws, i, detail::kBooster)) continue;
-      if (i + 1 < n && word(ws, i) == detail::kKind && word(ws, i + 1) == detail::kOf) continue;
-      ws.sentiments[i] = valence(ws, i, cap_diff);
+      double v = 0.0;
+      // Only lexicon words carry a valence; boosters and "kind" of "kind of" never do.
+      if (has(ws, i, detail::kInLexicon) && !has(ws, i, detail::kBooster) &&
+          !(i + 1 < n && word(ws, i) == detail::kKind && word(ws, i + 1) == detail::kOf))
+        v = valence(ws, i, cap_diff);
+      ws.sentiments[i] = v;
     }
     apply_but(ws);
   }
@@ -609,13 +609,9 @@ class SentimentAnalyzer {
 
   void apply_but(detail::SentimentWorkspace& ws) const {
     const std::size_t n = ws.tokens.size();
-    std::size_t bi = n;
-    for (std::size_t i = 0; i < n; ++i)
-      if (word(ws, i) == detail::kBut) {
-        bi = i;
-        break;
-      }
-    if (bi == n) return;
+    if (!ws.any_but) return;
+    std::size_t bi = 0;
+    while (word(ws, bi) != detail::kBut) ++bi;
     auto& s = ws.sentiments;
     if (options_.corrected) {
       for (std::size_t j = 0; j < n; ++j) {
@@ -659,8 +655,15 @@ class SentimentAnalyzer {
     const std::vector<double>& sentiments = ws.sentiments;
     SentimentScores out;
     if (sentiments.empty()) return out;
-    double sum_s = 0.0;
-    for (double s : sentiments) sum_s += s;
+    // One pass; each sum still adds in token order, as the reference does.
+    double sum_s = 0.0, pos_sum = 0.0, neg_sum = 0.0;
+    std::size_t neu_count = 0;
+    for (double s : sentiments) {
+      sum_s += s;
+      if (s > 0) pos_sum += (s + 1);
+      if (s < 0) neg_sum += (s - 1);
+      if (s == 0) ++neu_count;
+    }
     const std::size_t ep = ws.bangs, qm = ws.questions;
     const double ep_amplifier = static_cast<double>(std::min<std::size_t>(ep, 4)) * 0.292;
     double qm_amplifier = 0.0;
@@ -670,13 +673,6 @@ class SentimentAnalyzer {
     else if (sum_s < 0) sum_s -= punct;
     double compound = sum_s / std::sqrt((sum_s * sum_s) + detail::vader::kAlpha);
     compound = std::clamp(compound, -1.0, 1.0);
-    double pos_sum = 0.0, neg_sum = 0.0;
-    std::size_t neu_count = 0;
-    for (double s : sentiments) {
-      if (s > 0) pos_sum += (s + 1);
-      if (s < 0) neg_sum += (s - 1);
-      if (s == 0) ++neu_count;
-    }
     if (pos_sum > std::fabs(neg_sum)) pos_sum += punct;
     else if (pos_sum < std::fabs(neg_sum)) neg_sum -= punct;
     const double total = pos_sum + std::fabs(neg_sum) + static_cast<double>(neu_count);

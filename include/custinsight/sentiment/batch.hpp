@@ -78,11 +78,9 @@ inline absl::StatusOr<SentimentBatch> score_texts(const SentimentAnalyzer& analy
     std::vector<TokenContribution> top;
     for (auto i = static_cast<std::size_t>(begin); i < static_cast<std::size_t>(end); ++i) {
       if (!missing.empty() && missing[i]) continue;
-      if (!detail::unicode::is_ascii(texts[i])) {
-        if (auto off = detail::unicode::first_invalid_utf8(texts[i])) {
-          bad[i] = static_cast<std::int64_t>(*off);
-          continue;
-        }
+      if (auto off = detail::unicode::first_invalid_utf8(texts[i])) {
+        bad[i] = static_cast<std::int64_t>(*off);
+        continue;
       }
       const SentimentScores s = analyzer.score_valid(texts[i], ws, options.top_k,
                                                      options.top_k ? &top : nullptr);

@@ -45,6 +45,7 @@ struct SentimentWorkspace {
   std::size_t bangs = 0;      ///< '!' in the working text
   std::size_t questions = 0;  ///< '?' in the working text
   std::size_t caps = 0;       ///< tokens in ALL CAPS
+  bool any_but = false;       ///< some token is "but"
   /// Score ASCII text through the general tokenizer too (lets tests check the ASCII fast path
   /// against it).
   bool general_only = false;

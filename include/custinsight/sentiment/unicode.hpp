@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,9 +63,8 @@ inline std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
   while (i < n) {
     // Eight ASCII bytes at a time: most feedback text is ASCII.
     while (i + 8 <= n) {
-      std::uint64_t word = 0;
-      for (std::size_t k = 0; k < 8; ++k)
-        word |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i + k])) << (8 * k);
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
       if (word & 0x8080808080808080ull) break;
       i += 8;
     }

@@ -25,6 +25,10 @@ struct WordInfo {
 };
 
 /// Open-addressing hash table from words to WordInfo, built once and then only read.
+///
+/// Most tokens are not in the table, so a miss must be cheap: one byte per slot (0 for empty,
+/// else seven bits of the key's hash) lives in its own small array, and only a matching byte
+/// leads to the slot's entry. Linear probing, load factor at most 1/2.
 class WordTable {
  public:
   WordTable() = default;
@@ -33,25 +37,24 @@ class WordTable {
   template <class Map>
   explicit WordTable(const Map& words) {
     std::size_t capacity = 16;
-    while (capacity < 2 * words.size()) capacity *= 2;  // load factor at most 1/2
+    while (capacity < 2 * words.size()) capacity *= 2;
     bits_ = std::countr_zero(capacity);
-    slots_.assign(capacity, Slot{});
-    entries_.reserve(words.size());
+    tags_.assign(capacity, 0);
+    entries_.assign(capacity, Entry{});
     for (const auto& [key, info] : words) {
       const std::string_view k(key);
       Entry e;
       e.len = static_cast<std::uint32_t>(k.size());
       e.rest = static_cast<std::uint32_t>(rest_.size());
-      e.first = k.empty() ? 0 : load_safe(k.data(), k.size());
+      e.first = load_safe(k.data(), k.size());
       for (std::size_t at = 8; at < k.size(); at += 8)
         rest_.push_back(load_safe(k.data() + at, k.size() - at));
       e.info = info;
-      const std::uint64_t h = hash<false>(k.data(), k.size());
-      std::size_t idx = static_cast<std::size_t>(h >> (64 - bits_));
-      while (slots_[idx].entry != 0) idx = (idx + 1) & (capacity - 1);
-      slots_[idx] = Slot{static_cast<std::uint32_t>(entries_.size() + 1),
-                         static_cast<std::uint32_t>(h)};
-      entries_.push_back(e);
+      const std::uint64_t h = hash<false>(k.data(), k.size(), e.first);
+      std::size_t idx = slot(h);
+      while (tags_[idx] != 0) idx = (idx + 1) & (capacity - 1);
+      tags_[idx] = tag(h);
+      entries_[idx] = e;
     }
   }
 
@@ -60,19 +63,15 @@ class WordTable {
     return find_impl<false>(key.data(), key.size());
   }
 
-  /// @brief As find, for a key whose storage may be read up to the next multiple of eight
-  /// bytes past its start (the bytes beyond the key are ignored).
-  [[nodiscard]] const WordInfo* find_padded(const char* data, std::size_t size) const {
-    return find_impl<true>(data, size);
+  /// @brief The entry of `key`, or an entry with no flags. The key's storage may be read up
+  /// to the next multiple of eight bytes past its start (the bytes beyond it are ignored).
+  /// Returning an entry either way spares the caller a hard-to-predict branch.
+  [[nodiscard]] const WordInfo& get_padded(const char* data, std::size_t size) const {
+    const WordInfo* info = find_impl<true>(data, size);
+    return info ? *info : none_;
   }
 
-  [[nodiscard]] std::size_t size() const { return entries_.size(); }
-
  private:
-  struct Slot {
-    std::uint32_t entry = 0;  ///< index into entries_ plus one; 0 is empty
-    std::uint32_t tag = 0;    ///< low half of the key's hash
-  };
   struct Entry {
     std::uint64_t first = 0;  ///< the key's first eight bytes, zero padded
     std::uint32_t len = 0;
@@ -105,39 +104,44 @@ class WordTable {
     else return load_safe(p, n);
   }
 
+  /// Multiplicative hashing, one multiplication per eight bytes: the high bits choose the
+  /// slot; the low bits, folded with the high ones, give the tag.
   template <bool Padded>
-  static std::uint64_t hash(const char* p, std::size_t n) {
+  static std::uint64_t hash(const char* p, std::size_t n, std::uint64_t first) {
     constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
-    std::uint64_t h = (static_cast<std::uint64_t>(n) + 1) * 0xC2B2AE3D27D4EB4Full;
-    if (n != 0) h = (h ^ load<Padded>(p, n)) * kMul;
+    std::uint64_t h = (first ^ n) * kMul;
     for (std::size_t at = 8; at < n; at += 8) h = (h ^ load<Padded>(p + at, n - at)) * kMul;
-    h ^= h >> 32;
-    h *= kMul;
-    return h ^ (h >> 29);
+    return h ^ (h >> 32);
   }
+  [[nodiscard]] std::size_t slot(std::uint64_t h) const {
+    return static_cast<std::size_t>(h >> (64 - bits_));
+  }
+  static std::uint8_t tag(std::uint64_t h) { return static_cast<std::uint8_t>(h | 1u); }
 
   template <bool Padded>
   const WordInfo* find_impl(const char* p, std::size_t n) const {
-    if (slots_.empty()) return nullptr;
-    const std::uint64_t h = hash<Padded>(p, n);
-    const auto tag = static_cast<std::uint32_t>(h);
-    const std::size_t wrap = slots_.size() - 1;
-    for (auto idx = static_cast<std::size_t>(h >> (64 - bits_));; idx = (idx + 1) & wrap) {
-      const Slot s = slots_[idx];
-      if (s.entry == 0) return nullptr;
-      if (s.tag != tag) continue;
-      const Entry& e = entries_[s.entry - 1];
-      if (e.len != n || e.first != (n == 0 ? 0 : load<Padded>(p, n))) continue;
+    if (tags_.empty()) return nullptr;
+    const std::uint64_t first = n == 0 ? 0 : load<Padded>(p, n);
+    const std::uint64_t h = hash<Padded>(p, n, first);
+    const std::uint8_t t = tag(h);
+    const std::size_t wrap = tags_.size() - 1;
+    for (std::size_t idx = slot(h);; idx = (idx + 1) & wrap) {
+      const std::uint8_t at = tags_[idx];
+      if (at == 0) return nullptr;
+      if (at != t) continue;
+      const Entry& e = entries_[idx];
+      if (e.len != n || e.first != first) continue;
       bool same = true;
-      for (std::size_t at = 8, k = e.rest; at < n && same; at += 8, ++k)
-        same = rest_[k] == load<Padded>(p + at, n - at);
+      for (std::size_t k = 8, r = e.rest; k < n && same; k += 8, ++r)
+        same = rest_[r] == load<Padded>(p + k, n - k);
       if (same) return &e.info;
     }
   }
 
+  static constexpr WordInfo none_{};
   int bits_ = 0;
-  std::vector<Slot> slots_;
-  std::vector<Entry> entries_;
+  std::vector<std::uint8_t> tags_;
+  std::vector<Entry> entries_;  ///< by slot
   std::vector<std::uint64_t> rest_;
 };
 
