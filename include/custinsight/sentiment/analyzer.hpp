@@ -257,15 +257,16 @@ class SentimentAnalyzer {
     char* low = ws.arena.data();
     reset_tokens(ws);
     std::uint64_t other = 0;  // non-ASCII bytes, and control characters
+    std::uint64_t marks = 0;
     for (std::size_t i = 0; i < n; i += 8) {
-      const std::uint64_t w = swar::load(p + i, n - i);
+      const std::uint64_t w = swar::load(p + i, n - i, i);
       if (w & swar::kHigh) return false;
       other |= swar::in_range(w, 0x00, 0x08) | swar::in_range(w, 0x0E, 0x1B);
-      ws.bangs += swar::count(swar::equal(w, '!'));
-      ws.questions += swar::count(swar::equal(w, '?'));
+      marks |= swar::equal(w, '!') | swar::equal(w, '?');
       swar::store(low + i, swar::lower(w));
     }
     if (other) return false;
+    if (marks) count_marks(text, ws);
     // Now a byte is whitespace exactly when it is at most 0x20.
     auto punct = [&](std::size_t i) {
       return kByteClasses[static_cast<unsigned char>(p[i])] & detail::kBytePunct;
@@ -275,14 +276,14 @@ class SentimentAnalyzer {
     while (true) {
       while (!ahead) {
         if (pos >= n) return true;
-        ahead = ~swar::at_most_space(swar::load(p + pos, n - pos)) & swar::kHigh;
+        ahead = ~swar::at_most_space(swar::load(p + pos, n - pos, pos)) & swar::kHigh;
         if (!ahead) pos += 8;
       }
       const std::size_t start = pos + swar::first(ahead);
       std::size_t i = start;
       std::uint64_t upper = 0, lower = 0, apostrophe = 0;
       while (true) {
-        const std::uint64_t w = swar::load(p + i, n - i);  // spaces past the end
+        const std::uint64_t w = swar::load(p + i, n - i, i);  // spaces past the end
         const std::uint64_t space = swar::at_most_space(w);
         const std::size_t k = space ? swar::first(space) : 8;
         const std::uint64_t in = swar::before(k);

@@ -222,12 +222,27 @@ namespace swar {
 inline constexpr std::uint64_t kOnes = 0x0101010101010101ull;
 inline constexpr std::uint64_t kHigh = 0x8080808080808080ull;
 
-/// Bytes p[0, min(left, 8)), padded with spaces.
-inline std::uint64_t load(const char* p, std::size_t left) {
-  std::uint64_t w = 0x2020202020202020ull;
-  if (left >= 8) std::memcpy(&w, p, 8);
-  else std::memcpy(&w, p, left);
-  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+/// Bytes p[0, min(left, 8)), padded with spaces; `behind` bytes before p may be read too.
+inline std::uint64_t load(const char* p, std::size_t left, std::size_t behind) {
+  std::uint64_t w;
+  if (left >= 8) {
+    std::memcpy(&w, p, 8);
+    if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+    return w;
+  }
+  constexpr std::uint64_t kSpaces = 0x2020202020202020ull;
+  if (left == 0) return kSpaces;
+  if (left + behind >= 8) {
+    // The eight bytes that end where the text ends, shifted down: no partial copy.
+    std::memcpy(&w, p + left - 8, 8);
+    if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+    return (w >> (8 * (8 - left))) | (kSpaces << (8 * left));
+  }
+  w = kSpaces;
+  for (std::size_t k = 0; k < left; ++k) {
+    w &= ~(std::uint64_t{0xFF} << (8 * k));
+    w |= std::uint64_t{static_cast<unsigned char>(p[k])} << (8 * k);
+  }
   return w;
 }
 /// Bytes in [lo, hi] (both ASCII).

@@ -26,9 +26,12 @@ struct WordInfo {
 
 /// Open-addressing hash table from words to WordInfo, built once and then only read.
 ///
-/// Most tokens are not in the table, so a miss must be cheap: one byte per slot (0 for empty,
-/// else seven bits of the key's hash) lives in its own small array, and only a matching byte
-/// leads to the slot's entry. Linear probing, load factor at most 1/2.
+/// Most tokens are not in the table, so a miss must be cheap and free of hard-to-predict
+/// branches. Slots come in buckets of eight; each slot has a tag byte (0 for empty, else seven
+/// bits of the key's hash), and a bucket's eight tags form one 64-bit word in a small array of
+/// their own, compared with the key's tag all at once. Only a matching tag leads to the
+/// slot's entry; a bucket with an empty slot ends the search. Load factor at most 1/2, so that
+/// buckets rarely overflow into the next.
 class WordTable {
  public:
   WordTable() = default;
@@ -36,11 +39,11 @@ class WordTable {
   /// @brief A table of every (key, info) pair of `words` (keys unique).
   template <class Map>
   explicit WordTable(const Map& words) {
-    std::size_t capacity = 16;
-    while (capacity < 2 * words.size()) capacity *= 2;
-    bits_ = std::countr_zero(capacity);
-    tags_.assign(capacity, 0);
-    entries_.assign(capacity, Entry{});
+    std::size_t buckets = 2;
+    while (buckets * kBucket < 2 * words.size()) buckets *= 2;
+    bits_ = std::countr_zero(buckets);
+    tags_.assign(buckets, 0);
+    entries_.assign(buckets * kBucket, Entry{});
     for (const auto& [key, info] : words) {
       const std::string_view k(key);
       Entry e;
@@ -51,10 +54,11 @@ class WordTable {
         rest_.push_back(load_safe(k.data() + at, k.size() - at));
       e.info = info;
       const std::uint64_t h = hash<false>(k.data(), k.size(), e.first);
-      std::size_t idx = slot(h);
-      while (tags_[idx] != 0) idx = (idx + 1) & (capacity - 1);
-      tags_[idx] = tag(h);
-      entries_[idx] = e;
+      std::size_t b = bucket(h);
+      while (free_slots(tags_[b]) == 0) b = (b + 1) & (buckets - 1);
+      const std::size_t slot = first_byte(free_slots(tags_[b]));
+      tags_[b] |= std::uint64_t{tag(h)} << (8 * slot);
+      entries_[b * kBucket + slot] = e;
     }
   }
 
@@ -65,13 +69,16 @@ class WordTable {
 
   /// @brief The entry of `key`, or an entry with no flags. The key's storage may be read up
   /// to the next multiple of eight bytes past its start (the bytes beyond it are ignored).
-  /// Returning an entry either way spares the caller a hard-to-predict branch.
   [[nodiscard]] const WordInfo& get_padded(const char* data, std::size_t size) const {
     const WordInfo* info = find_impl<true>(data, size);
     return info ? *info : none_;
   }
 
  private:
+  static constexpr std::size_t kBucket = 8;
+  static constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  static constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+
   struct Entry {
     std::uint64_t first = 0;  ///< the key's first eight bytes, zero padded
     std::uint32_t len = 0;
@@ -105,7 +112,7 @@ class WordTable {
   }
 
   /// Multiplicative hashing, one multiplication per eight bytes: the high bits choose the
-  /// slot; the low bits, folded with the high ones, give the tag.
+  /// bucket; the low bits, folded with the high ones, give the tag.
   template <bool Padded>
   static std::uint64_t hash(const char* p, std::size_t n, std::uint64_t first) {
     constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
@@ -113,10 +120,24 @@ class WordTable {
     for (std::size_t at = 8; at < n; at += 8) h = (h ^ load<Padded>(p + at, n - at)) * kMul;
     return h ^ (h >> 32);
   }
-  [[nodiscard]] std::size_t slot(std::uint64_t h) const {
+  [[nodiscard]] std::size_t bucket(std::uint64_t h) const {
     return static_cast<std::size_t>(h >> (64 - bits_));
   }
-  static std::uint8_t tag(std::uint64_t h) { return static_cast<std::uint8_t>(h | 1u); }
+  /// 1..127: seven bits that fit the byte-wise comparisons below.
+  static std::uint8_t tag(std::uint64_t h) {
+    const auto t = static_cast<std::uint8_t>(h & 0x7F);
+    return t == 0 ? 1 : t;
+  }
+  /// High bit of every byte of `tags` equal to `t` (all bytes below 0x80).
+  static std::uint64_t matching(std::uint64_t tags, std::uint8_t t) {
+    return ~((tags ^ (t * kOnes)) + 0x7F * kOnes) & kHigh;
+  }
+  static std::uint64_t free_slots(std::uint64_t tags) { return matching(tags, 0); }
+  /// Slot of the lowest marked byte (tag words are built by shifts, so this is the same on
+  /// every machine).
+  static std::size_t first_byte(std::uint64_t marks) {
+    return static_cast<std::size_t>(std::countr_zero(marks)) / 8;
+  }
 
   template <bool Padded>
   const WordInfo* find_impl(const char* p, std::size_t n) const {
@@ -125,23 +146,24 @@ class WordTable {
     const std::uint64_t h = hash<Padded>(p, n, first);
     const std::uint8_t t = tag(h);
     const std::size_t wrap = tags_.size() - 1;
-    for (std::size_t idx = slot(h);; idx = (idx + 1) & wrap) {
-      const std::uint8_t at = tags_[idx];
-      if (at == 0) return nullptr;
-      if (at != t) continue;
-      const Entry& e = entries_[idx];
-      if (e.len != n || e.first != first) continue;
-      bool same = true;
-      for (std::size_t k = 8, r = e.rest; k < n && same; k += 8, ++r)
-        same = rest_[r] == load<Padded>(p + k, n - k);
-      if (same) return &e.info;
+    for (std::size_t b = bucket(h);; b = (b + 1) & wrap) {
+      const std::uint64_t tags = tags_[b];
+      for (std::uint64_t m = matching(tags, t); m; m &= m - 1) {
+        const Entry& e = entries_[b * kBucket + first_byte(m)];
+        if (e.len != n || e.first != first) continue;
+        bool same = true;
+        for (std::size_t k = 8, r = e.rest; k < n && same; k += 8, ++r)
+          same = rest_[r] == load<Padded>(p + k, n - k);
+        if (same) return &e.info;
+      }
+      if (free_slots(tags)) return nullptr;
     }
   }
 
   static constexpr WordInfo none_{};
   int bits_ = 0;
-  std::vector<std::uint8_t> tags_;
-  std::vector<Entry> entries_;  ///< by slot
+  std::vector<std::uint64_t> tags_;  ///< per bucket, slot k in bits 8k..8k+7
+  std::vector<Entry> entries_;       ///< by slot
   std::vector<std::uint64_t> rest_;
 };
 
