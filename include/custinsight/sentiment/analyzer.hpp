@@ -73,6 +73,7 @@ enum SentimentFlag : std::uint32_t {
   kBooster = 1u << 1,
   kNegation = 1u << 2,
   kAllCaps = 1u << 4,
+  kBoosterDown = 1u << 5,  ///< a booster that dampens (kBoosterDecrement)
 };
 
 /// Bits 16..23 of a token's flags hold its idiom word id (reference mode), 0 for other words.
@@ -232,7 +233,6 @@ class SentimentAnalyzer {
                              bool may_contain_nt, detail::SentimentWorkspace& ws) {
     std::uint32_t f = info.flags;
     t.lex = info.lex;
-    t.booster = info.booster;
     if (may_contain_nt && !(f & detail::kNegation) && t.lower.size() >= 3 &&
         detail::contains_nt(t.lower))
       f |= detail::kNegation;
@@ -440,8 +440,8 @@ class SentimentAnalyzer {
     }
     for (const auto& [k, v] : detail::vader::booster_words()) {
       detail::WordInfo& e = entry(k);
-      e.flags |= detail::kBooster;
-      e.booster = v;
+      // VADER's boosters all add or take away the same amount: a sign bit says which.
+      e.flags |= detail::kBooster | (v < 0 ? detail::kBoosterDown : 0u);
     }
     for (const auto& k : detail::vader::negation_words()) entry(k).flags |= detail::kNegation;
     for (const auto& [k, id] : detail::rule_words())
@@ -488,7 +488,8 @@ class SentimentAnalyzer {
   double scalar_inc_dec(const detail::SentimentWorkspace& ws, std::size_t j, double valence,
                         bool cap_diff) const {
     if (!has(ws, j, detail::kBooster)) return 0.0;
-    double scalar = ws.tokens[j].booster;
+    double scalar = has(ws, j, detail::kBoosterDown) ? detail::vader::kBoosterDecrement
+                                                     : detail::vader::kBoosterIncrement;
     if (valence < 0) scalar *= -1;
     if (has(ws, j, detail::kAllCaps) && cap_diff) {
       if (valence > 0) scalar += detail::vader::kCapsIncrement;
@@ -656,14 +657,16 @@ class SentimentAnalyzer {
     const std::vector<double>& sentiments = ws.sentiments;
     SentimentScores out;
     if (sentiments.empty()) return out;
-    // One pass; each sum still adds in token order, as the reference does.
+    // One pass; each sum still adds in token order, as the reference does. Adding +0.0 for
+    // the other tokens leaves the sums bit for bit unchanged (they are never -0.0) and spares
+    // unpredictable branches.
     double sum_s = 0.0, pos_sum = 0.0, neg_sum = 0.0;
     std::size_t neu_count = 0;
     for (double s : sentiments) {
       sum_s += s;
-      if (s > 0) pos_sum += (s + 1);
-      if (s < 0) neg_sum += (s - 1);
-      if (s == 0) ++neu_count;
+      pos_sum += s > 0 ? s + 1 : 0.0;
+      neg_sum += s < 0 ? s - 1 : 0.0;
+      neu_count += s == 0;
     }
     const std::size_t ep = ws.bangs, qm = ws.questions;
     const double ep_amplifier = static_cast<double>(std::min<std::size_t>(ep, 4)) * 0.292;

@@ -31,7 +31,6 @@ struct SentimentToken {
   bool all_caps = false;  ///< `str.isupper()` of the kept token
   std::uint32_t flags = 0;  ///< SentimentFlag bits, rule word and idiom word ids
   double lex = 0.0;         ///< lexicon valence
-  double booster = 0.0;     ///< booster increment
 };
 
 /// Scratch buffers reused across texts (one per thread), so that scoring a text allocates

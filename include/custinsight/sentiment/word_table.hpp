@@ -21,7 +21,6 @@ namespace custinsight::detail {
 struct WordInfo {
   std::uint32_t flags = 0;  ///< SentimentFlag bits, rule word id, idiom word id
   double lex = 0.0;         ///< lexicon valence (when kInLexicon)
-  double booster = 0.0;     ///< booster increment (when kBooster)
 };
 
 /// Open-addressing hash table from words to WordInfo, built once and then only read.
@@ -81,9 +80,9 @@ class WordTable {
 
   struct Entry {
     std::uint64_t first = 0;  ///< the key's first eight bytes, zero padded
+    WordInfo info;
     std::uint32_t len = 0;
     std::uint32_t rest = 0;   ///< index in rest_ of the key's later eight-byte words
-    WordInfo info;
   };
 
   /// Keeps the first min(n, 8) bytes (in memory order) of w and zeroes the others.
