@@ -256,7 +256,8 @@ TEST(SentimentAnalyzer, AsciiFastPathMatchesTheGeneralTokenizer) {
       if (rng() % 5 == 0) word.push_back(punctuation[rng() % punctuation.size()]);
       if (rng() % 9 == 0) word.insert(word.begin(), punctuation[rng() % punctuation.size()]);
       if (rng() % 10 == 0) {  // a long made-up word, across eight-byte boundaries
-        for (std::size_t k = rng() % 20; k > 0; --k) word.push_back(static_cast<char>('a' + rng() % 26));
+        for (std::size_t k = rng() % 20; k > 0; --k)
+          word.push_back(static_cast<char>('a' + rng() % 26));
       }
       if (w > 0 || rng() % 4 == 0) text += spaces[rng() % spaces.size()];
       text += word;

@@ -35,7 +35,6 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
@@ -64,81 +63,6 @@ struct SentimentOptions {
   /// Fix the reference's known bugs (see SentimentAnalyzer); off for exact VADER parity.
   bool corrected = false;
 };
-
-namespace detail {
-
-/// Bits 0..7 of a token's flags.
-enum SentimentFlag : std::uint32_t {
-  kInLexicon = 1u << 0,
-  kBooster = 1u << 1,
-  kNegation = 1u << 2,
-  kAllCaps = 1u << 4,
-  kBoosterDown = 1u << 5,  ///< a booster that dampens (kBoosterDecrement)
-};
-
-/// Bits 16..23 of a token's flags hold its idiom word id (reference mode), 0 for other words.
-inline constexpr int kIdiomShift = 16;
-
-/// Words the rules compare against, stored in bits 8..15 of a token's flags.
-enum SentimentWord : std::uint32_t {
-  kOther = 0, kNo, kLeast, kAt, kVery, kBut, kKind, kOf, kSo, kThis, kNever, kWithout, kDoubt,
-  kOr, kNor
-};
-
-inline const absl::flat_hash_map<std::string_view, SentimentWord>& rule_words() {
-  static const absl::flat_hash_map<std::string_view, SentimentWord> words{
-      {"no", kNo},       {"least", kLeast},     {"at", kAt},       {"very", kVery},
-      {"but", kBut},     {"kind", kKind},       {"of", kOf},       {"so", kSo},
-      {"this", kThis},   {"never", kNever},     {"without", kWithout},
-      {"doubt", kDoubt}, {"or", kOr},           {"nor", kNor}};
-  return words;
-}
-
-/// A multi-word special case or booster phrase as the idiom ids of its words (eight bits
-/// each, first word lowest), so that matching it against tokens compares integers.
-struct IdiomPhrase {
-  std::uint32_t key;
-  double value;
-};
-
-/// Every word of VADER's special cases and multi-word boosters, numbered from 1; only tokens
-/// among these can be part of an idiom.
-struct IdiomTables {
-  StringMap<std::uint32_t> ids;
-  std::vector<IdiomPhrase> special;   ///< SPECIAL_CASES
-  std::vector<IdiomPhrase> boosters;  ///< multi-word BOOSTER_DICT entries
-};
-
-inline const IdiomTables& idiom_tables() {
-  static const IdiomTables tables = [] {
-    IdiomTables t;
-    auto phrase_key = [&](std::string_view phrase) {
-      std::uint32_t key = 0;
-      int shift = 0;
-      std::size_t start = 0;
-      while (true) {
-        const std::size_t sp = phrase.find(' ', start);
-        const std::string_view word =
-            phrase.substr(start, sp == std::string_view::npos ? sp : sp - start);
-        const auto id = t.ids.try_emplace(std::string(word), static_cast<std::uint32_t>(t.ids.size() + 1)).first->second;
-        key |= id << shift;
-        shift += 8;
-        if (sp == std::string_view::npos) break;
-        start = sp + 1;
-      }
-      return key;
-    };
-    for (const auto& [k, v] : vader::special_cases()) t.special.push_back({phrase_key(k), v});
-    for (const auto& [k, v] : vader::booster_words())
-      if (k.find(' ') != std::string_view::npos) t.boosters.push_back({phrase_key(k), v});
-    return t;
-  }();
-  return tables;
-}
-
-inline bool contains_nt(std::string_view s) { return s.find("n't") != std::string_view::npos; }
-
-}  // namespace detail
 
 /// @brief VADER's rule-based sentiment analyser over a lexicon.
 ///
@@ -447,7 +371,8 @@ class SentimentAnalyzer {
     for (const auto& [k, id] : detail::rule_words())
       entry(k).flags |= static_cast<std::uint32_t>(id) << 8;
     if (!options_.corrected)
-      for (const auto& [k, id] : detail::idiom_tables().ids) entry(k).flags |= id << detail::kIdiomShift;
+      for (const auto& [k, id] : detail::idiom_tables().ids)
+        entry(k).flags |= id << detail::kIdiomShift;
     words_ = detail::WordTable(words);
   }
 
