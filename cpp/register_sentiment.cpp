@@ -13,14 +13,16 @@ namespace custinsight::bindings {
 namespace {
 
 /// The UTF-8 bytes of a str (CPython caches them on the object, so no copy for ASCII text) or
-/// of a bytes object. A str holding a lone surrogate has no UTF-8 form: ValueError.
-std::string_view utf8_view(PyObject* obj, std::string_view name) {
+/// of a bytes object. A str holding a lone surrogate has no UTF-8 form: ValueError. `name`
+/// gives the argument's name for the error message; it is called only on errors.
+template <class Name>
+std::string_view utf8_view(PyObject* obj, Name&& name) {
   if (PyUnicode_Check(obj)) {
     Py_ssize_t size = 0;
     const char* data = PyUnicode_AsUTF8AndSize(obj, &size);
     if (!data) {
       PyErr_Clear();
-      throw py::value_error(std::string(name) +
+      throw py::value_error(std::string(name()) +
                             " contains a lone surrogate: it is not valid Unicode text");
     }
     return {data, static_cast<std::size_t>(size)};
@@ -28,7 +30,7 @@ std::string_view utf8_view(PyObject* obj, std::string_view name) {
   if (PyBytes_Check(obj)) {
     return {PyBytes_AS_STRING(obj), static_cast<std::size_t>(PyBytes_GET_SIZE(obj))};
   }
-  throw py::type_error(std::string(name) + " has type " + Py_TYPE(obj)->tp_name +
+  throw py::type_error(std::string(name()) + " has type " + Py_TYPE(obj)->tp_name +
                        "; expected str");
 }
 
@@ -53,7 +55,7 @@ py::dict scores_dict(const SentimentScores& s, bool raw) {
 
 py::dict polarity_scores_one(const SentimentAnalyzer& analyzer, const py::handle& text,
                              bool raw) {
-  const std::string_view view = utf8_view(text.ptr(), "text");
+  const std::string_view view = utf8_view(text.ptr(), [] { return "text"; });
   absl::StatusOr<SentimentScores> result;
   {
     py::gil_scoped_release release;
@@ -64,7 +66,7 @@ py::dict polarity_scores_one(const SentimentAnalyzer& analyzer, const py::handle
 
 py::list contributions_one(const SentimentAnalyzer& analyzer, const py::handle& text,
                            std::size_t top_k) {
-  const std::string_view view = utf8_view(text.ptr(), "text");
+  const std::string_view view = utf8_view(text.ptr(), [] { return "text"; });
   std::vector<TokenContribution> top;
   absl::StatusOr<SentimentScores> result;
   {
@@ -79,15 +81,21 @@ py::list contributions_one(const SentimentAnalyzer& analyzer, const py::handle& 
 
 py::dict score_batch(const SentimentAnalyzer& analyzer, const py::sequence& texts,
                      std::size_t top_k, bool allow_missing, bool raw) {
-  const auto n = static_cast<std::size_t>(py::len(texts));
-  // Keep every item alive while the GIL is released: a sequence may create items on access.
+  // A list or tuple gives its items without a call per item; any other sequence is copied
+  // into a list first.
+  const py::object items = py::reinterpret_steal<py::object>(
+      PySequence_Fast(texts.ptr(), "texts must be a sequence"));
+  if (!items) throw py::error_already_set();
+  const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(items.ptr()));
+  PyObject** item_ptrs = PySequence_Fast_ITEMS(items.ptr());
+  // Keep every item alive while the GIL is released: another thread may change the list.
   std::vector<py::object> keep;
   keep.reserve(n);
   std::vector<std::string_view> views(n);
   std::vector<std::uint8_t> missing(n, 0);
   bool any_missing = false;
   for (std::size_t i = 0; i < n; ++i) {
-    py::object item = texts[static_cast<py::ssize_t>(i)];
+    py::object item = py::reinterpret_borrow<py::object>(item_ptrs[i]);
     if (is_missing(item.ptr())) {
       if (!allow_missing) {
         throw py::value_error("texts[" + std::to_string(i) + "] is missing (" +
@@ -97,7 +105,7 @@ py::dict score_batch(const SentimentAnalyzer& analyzer, const py::sequence& text
       missing[i] = 1;
       any_missing = true;
     } else {
-      views[i] = utf8_view(item.ptr(), "texts[" + std::to_string(i) + "]");
+      views[i] = utf8_view(item.ptr(), [i] { return "texts[" + std::to_string(i) + "]"; });
     }
     keep.push_back(std::move(item));
   }

@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cctype>
 #include <fstream>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -174,4 +176,110 @@ TEST(SentimentAnalyzer, AmazonSnippetsAgreeWithHumanRatings) {
   }
   // The embedded lexicon must stay within 0.05 of VADER's own (0.590 on these ratings).
   EXPECT_GT(sxy / std::sqrt(sxx * syy), 0.54);
+}
+
+TEST(SentimentWordTable, FindsExactlyItsKeys) {
+  // Keys of every length around the eight-byte word boundaries, against a plain hash map.
+  std::mt19937 rng(12345);
+  auto random_word = [&](std::size_t len) {
+    std::string w;
+    for (std::size_t k = 0; k < len; ++k) w.push_back(static_cast<char>('a' + rng() % 4));
+    return w;
+  };
+  ci::detail::StringMap<ci::detail::WordInfo> keys;
+  for (int k = 0; k < 3000; ++k) {
+    ci::detail::WordInfo info;
+    info.flags = static_cast<std::uint32_t>(k);
+    info.lex = k * 0.5;
+    keys.try_emplace(random_word(rng() % 26), info);
+  }
+  const ci::detail::WordTable table(keys);
+  for (int k = 0; k < 20000; ++k) {
+    const std::string probe = random_word(rng() % 30);
+    std::string padded = probe + "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f";  // junk past the key
+    const auto it = keys.find(probe);
+    const ci::detail::WordInfo* found = table.find(probe);
+    const ci::detail::WordInfo& got = table.get_padded(padded.data(), probe.size());
+    if (it == keys.end()) {
+      EXPECT_EQ(found, nullptr) << probe;
+      EXPECT_EQ(got.flags, 0u) << probe;
+    } else {
+      ASSERT_NE(found, nullptr) << probe;
+      EXPECT_EQ(found->flags, it->second.flags) << probe;
+      EXPECT_EQ(got.lex, it->second.lex) << probe;
+    }
+  }
+  EXPECT_EQ(table.find(""), keys.contains("") ? table.find("") : nullptr);
+}
+
+TEST(SentimentAnalyzer, AsciiFastPathMatchesTheGeneralTokenizer) {
+  // Random ASCII texts of rule words, lexicon words, idioms, negations, caps, punctuation and
+  // every kind of ASCII whitespace, scored by the ASCII fast path and by the general
+  // tokenizer: every score and contribution must be identical.
+  const ci::SentimentLexicon lexicon = ci::default_sentiment_lexicon();
+  for (const auto& [cp, description] : lexicon.emoji()) ASSERT_GE(cp, 0x80u);  // else no fast path
+  const ci::SentimentAnalyzer analyzer(lexicon);
+  std::vector<std::string> vocabulary = {
+      "no", "least", "at", "very", "but", "BUT", "kind", "of", "so", "this", "never", "without",
+      "doubt", "or", "nor", "the", "shit", "bomb", "bad", "ass", "kiss", "death", "to", "die",
+      "for", "yeah", "right", "just", "enough", "sort", "don't", "isn't", "wasn't", "nope",
+      "DON'T", "can't", "n't", "aint", "really", "extremely", "kinda", "barely", "I", "a", "ok",
+      "okay", "ok.", "no,", "it's", "'", "!!", "?", "?!?", "...", "-", ":)", ":-(", "x", "Hi!",
+      "unbelievably", "absolutely-not", "\x01", "\x7f", "0", "42!"};
+  std::size_t taken = 0;
+  for (const auto& [k, v] : lexicon.entries()) {
+    if (k.find(' ') == std::string::npos && taken++ % 7 == 0) vocabulary.push_back(k);
+  }
+  const std::vector<std::string> spaces = {" ", " ", " ", "  ", "\t", "\n", "\r\n", "\x0b",
+                                           "\x0c", "\x1c", "\x1f"};
+  const std::string punctuation = ".,!?'\"()-:;*";
+  std::mt19937 rng(2024);
+  ci::detail::SentimentWorkspace fast, general;
+  general.general_only = true;
+  std::vector<ci::TokenContribution> top_fast, top_general;
+  std::size_t compared = 0;
+  for (int t = 0; t < 4000; ++t) {
+    std::string text;
+    const std::size_t words = rng() % (t % 50 == 0 ? 150 : 20);
+    for (std::size_t w = 0; w < words; ++w) {
+      std::string word = vocabulary[rng() % vocabulary.size()];
+      switch (rng() % 6) {
+        case 0:
+          for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          break;
+        case 1:
+          word.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(word.front())));
+          break;
+        default:
+          break;
+      }
+      if (rng() % 5 == 0) word.push_back(punctuation[rng() % punctuation.size()]);
+      if (rng() % 9 == 0) word.insert(word.begin(), punctuation[rng() % punctuation.size()]);
+      if (rng() % 10 == 0) {  // a long made-up word, across eight-byte boundaries
+        for (std::size_t k = rng() % 20; k > 0; --k)
+          word.push_back(static_cast<char>('a' + rng() % 26));
+      }
+      if (w > 0 || rng() % 4 == 0) text += spaces[rng() % spaces.size()];
+      text += word;
+    }
+    if (rng() % 4 == 0) text += spaces[rng() % spaces.size()];
+    const auto a = analyzer.score_valid(text, fast, 1000, &top_fast);
+    const auto b = analyzer.score_valid(text, general, 1000, &top_general);
+    ASSERT_EQ(fast.tokens.size(), general.tokens.size()) << text;
+    for (std::size_t i = 0; i < fast.tokens.size(); ++i) {
+      EXPECT_EQ(fast.tokens[i].lower, general.tokens[i].lower) << text;
+      EXPECT_EQ(fast.tokens[i].flags, general.tokens[i].flags) << text;
+    }
+    EXPECT_EQ(a.raw_neg, b.raw_neg) << text;
+    EXPECT_EQ(a.raw_neu, b.raw_neu) << text;
+    EXPECT_EQ(a.raw_pos, b.raw_pos) << text;
+    EXPECT_EQ(a.raw_compound, b.raw_compound) << text;
+    ASSERT_EQ(top_fast.size(), top_general.size()) << text;
+    for (std::size_t r = 0; r < top_fast.size(); ++r) {
+      EXPECT_EQ(top_fast[r].token, top_general[r].token) << text;
+      EXPECT_EQ(top_fast[r].contribution, top_general[r].contribution) << text;
+    }
+    compared += fast.tokens.size();
+  }
+  EXPECT_GT(compared, 30000u);  // the texts are not trivially empty
 }

@@ -1,5 +1,6 @@
 // The sentiment tokenizer and analyser on arbitrary bytes, in both modes, one text at a time and
-// as a batch: invalid UTF-8 must be an error, anything else scores in range, the same either way.
+// as a batch: invalid UTF-8 must be an error, anything else scores in range, the same either way,
+// and the same through the ASCII fast path as through the general tokenizer.
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -53,6 +54,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!s.ok()) continue;
     check_scores(*s);
     single.push_back(*s);
+    ci::detail::SentimentWorkspace general;
+    general.general_only = true;
+    const ci::SentimentScores g = a.score_valid(*text, general);
+    CUSTINSIGHT_FUZZ_CHECK(g.raw_compound == s->raw_compound && g.raw_neg == s->raw_neg &&
+                           g.raw_neu == s->raw_neu && g.raw_pos == s->raw_pos);
     CUSTINSIGHT_FUZZ_CHECK(top.size() <= top_k);
     for (std::size_t r = 0; r < top.size(); ++r) {
       CUSTINSIGHT_FUZZ_CHECK(std::isfinite(top[r].contribution) && top[r].contribution != 0.0);

@@ -35,7 +35,6 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
@@ -43,6 +42,7 @@
 #include "custinsight/sentiment/rules.hpp"
 #include "custinsight/sentiment/tokenize.hpp"
 #include "custinsight/sentiment/unicode.hpp"
+#include "custinsight/sentiment/word_table.hpp"
 
 namespace custinsight {
 
@@ -63,92 +63,6 @@ struct SentimentOptions {
   /// Fix the reference's known bugs (see SentimentAnalyzer); off for exact VADER parity.
   bool corrected = false;
 };
-
-namespace detail {
-
-enum SentimentFlag : std::uint32_t {
-  kInLexicon = 1u << 0,
-  kBooster = 1u << 1,
-  kNegation = 1u << 2,
-  kIdiomWord = 1u << 3,
-  kAllCaps = 1u << 4,
-};
-
-/// Words the rules compare against, stored in bits 8..15 of a token's flags.
-enum SentimentWord : std::uint32_t {
-  kOther = 0, kNo, kLeast, kAt, kVery, kBut, kKind, kOf, kSo, kThis, kNever, kWithout, kDoubt,
-  kOr, kNor
-};
-
-inline const absl::flat_hash_map<std::string_view, SentimentWord>& rule_words() {
-  static const absl::flat_hash_map<std::string_view, SentimentWord> words{
-      {"no", kNo},       {"least", kLeast},     {"at", kAt},       {"very", kVery},
-      {"but", kBut},     {"kind", kKind},       {"of", kOf},       {"so", kSo},
-      {"this", kThis},   {"never", kNever},     {"without", kWithout},
-      {"doubt", kDoubt}, {"or", kOr},           {"nor", kNor}};
-  return words;
-}
-
-/// Every word of a multi-word special case or booster: only tokens among these can start one.
-using StringSet = absl::flat_hash_set<std::string, StringViewHash, StringViewEq>;
-
-inline const StringSet& idiom_vocabulary() {
-  static const StringSet vocabulary = [] {
-    StringSet v;
-    auto add = [&](std::string_view key) {
-      std::size_t start = 0;
-      while (start <= key.size()) {
-        const std::size_t sp = key.find(' ', start);
-        v.emplace(key.substr(start, sp == std::string_view::npos ? sp : sp - start));
-        if (sp == std::string_view::npos) break;
-        start = sp + 1;
-      }
-    };
-    for (const auto& [k, _] : vader::special_cases()) add(k);
-    for (const auto& [k, _] : vader::booster_words())
-      if (k.find(' ') != std::string_view::npos) add(k);
-    return v;
-  }();
-  return vocabulary;
-}
-
-/// A multi-word special case or booster, split into words.
-struct SplitPhrase {
-  std::vector<std::string_view> words;
-  double value;
-};
-
-inline std::vector<SplitPhrase> split_phrases(
-    const absl::flat_hash_map<std::string_view, double>& table, bool multiword_only) {
-  std::vector<SplitPhrase> out;
-  for (const auto& [key, value] : table) {
-    if (multiword_only && key.find(' ') == std::string_view::npos) continue;
-    SplitPhrase p{{}, value};
-    std::size_t start = 0;
-    while (true) {
-      const std::size_t sp = key.find(' ', start);
-      p.words.push_back(key.substr(start, sp == std::string_view::npos ? sp : sp - start));
-      if (sp == std::string_view::npos) break;
-      start = sp + 1;
-    }
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
-inline const std::vector<SplitPhrase>& split_special_cases() {
-  static const std::vector<SplitPhrase> phrases = split_phrases(vader::special_cases(), false);
-  return phrases;
-}
-
-inline const std::vector<SplitPhrase>& split_booster_phrases() {
-  static const std::vector<SplitPhrase> phrases = split_phrases(vader::booster_words(), true);
-  return phrases;
-}
-
-inline bool contains_nt(std::string_view s) { return s.find("n't") != std::string_view::npos; }
-
-}  // namespace detail
 
 /// @brief VADER's rule-based sentiment analyser over a lexicon.
 ///
@@ -199,13 +113,18 @@ class SentimentAnalyzer {
   SentimentScores score_valid(std::string_view text, detail::SentimentWorkspace& ws,
                               std::size_t top_k = 0,
                               std::vector<TokenContribution>* top = nullptr) const {
-    const std::string_view working = prepare(text, ws);
-    tokenize(working, ws);
-    if (options_.corrected) merge_phrases(ws);
-    classify(ws);
+    // ASCII text without emoji to replace (the common case) takes the fast path, which gives
+    // up on any other byte.
+    const bool fast = !options_.corrected && !ascii_emoji_ && !ws.general_only;
+    if (!(fast && tokenize_ascii(text, ws))) {
+      const std::string_view working = prepare(text, ws);
+      tokenize(working, ws);
+      if (options_.corrected) merge_phrases(ws);
+      classify(ws);
+    }
     compute_sentiments(ws);
     if (top) top_contributions(ws, top_k, *top);
-    return finish(working, ws.sentiments);
+    return finish(ws);
   }
 
  private:
@@ -220,14 +139,114 @@ class SentimentAnalyzer {
     return ws.text;
   }
 
-  void tokenize(std::string_view text, detail::SentimentWorkspace& ws) const {
+  static void reset_tokens(detail::SentimentWorkspace& ws) {
     ws.tokens.clear();
+    ws.bangs = ws.questions = ws.caps = 0;
+    ws.any_but = false;
+  }
+
+  static void count_marks(std::string_view raw, detail::SentimentWorkspace& ws) {
+    for (char c : raw) {
+      ws.bangs += c == '!';
+      ws.questions += c == '?';
+    }
+  }
+
+  /// Fills in a token's classes: its word table entry, "n't" negation and caps.
+  static void classify_token(detail::SentimentToken& t, const detail::WordInfo& info,
+                             bool may_contain_nt, detail::SentimentWorkspace& ws) {
+    std::uint32_t f = info.flags;
+    t.lex = info.lex;
+    if (may_contain_nt && !(f & detail::kNegation) && t.lower.size() >= 3 &&
+        detail::contains_nt(t.lower))
+      f |= detail::kNegation;
+    f |= t.all_caps ? detail::kAllCaps : 0u;
+    ws.caps += t.all_caps;
+    ws.any_but |= ((f >> 8) & 0xFF) == detail::kBut;
+    t.flags = f;
+  }
+
+  /// Reference-mode tokens of ASCII text, eight bytes at a time; false for text with other
+  /// bytes or with control characters that are not whitespace, which the general tokenizer
+  /// handles. Lower-casing ASCII keeps every byte at its offset, so the whole text is
+  /// lower-cased at once and each token's lower-case form is a slice of that copy; the copy
+  /// has eight spare bytes so that the word table can read keys a word at a time. Gives the
+  /// tokens and classes of tokenize + classify (a test compares them on random texts).
+  bool tokenize_ascii(std::string_view text, detail::SentimentWorkspace& ws) const {
+    namespace swar = detail::swar;
+    using detail::kByteClasses;
+    const std::size_t n = text.size();
+    const char* p = text.data();
+    if (ws.arena.size() < n + 8) ws.arena.resize(n + 8);
+    char* low = ws.arena.data();
+    reset_tokens(ws);
+    std::uint64_t other = 0;  // non-ASCII bytes, and control characters
+    std::uint64_t marks = 0;
+    for (std::size_t i = 0; i < n; i += 8) {
+      const std::uint64_t w = swar::load(p + i, n - i, i);
+      if (w & swar::kHigh) return false;
+      other |= swar::in_range(w, 0x00, 0x08) | swar::in_range(w, 0x0E, 0x1B);
+      marks |= swar::equal(w, '!') | swar::equal(w, '?');
+      swar::store(low + i, swar::lower(w));
+    }
+    if (other) return false;
+    if (marks) count_marks(text, ws);
+    // Now a byte is whitespace exactly when it is at most 0x20.
+    auto punct = [&](std::size_t i) {
+      return kByteClasses[static_cast<unsigned char>(p[i])] & detail::kBytePunct;
+    };
+    std::size_t pos = 0;      // the word that may hold the next token's start
+    std::uint64_t ahead = 0;  // its unvisited non-space bytes
+    while (true) {
+      while (!ahead) {
+        if (pos >= n) return true;
+        ahead = ~swar::at_most_space(swar::load(p + pos, n - pos, pos)) & swar::kHigh;
+        if (!ahead) pos += 8;
+      }
+      const std::size_t start = pos + swar::first(ahead);
+      std::size_t i = start;
+      std::uint64_t upper = 0, lower = 0, apostrophe = 0;
+      while (true) {
+        const std::uint64_t w = swar::load(p + i, n - i, i);  // spaces past the end
+        const std::uint64_t space = swar::at_most_space(w);
+        const std::size_t k = space ? swar::first(space) : 8;
+        const std::uint64_t in = swar::before(k);
+        upper |= swar::in_range(w, 'A', 'Z') & in;
+        lower |= swar::in_range(w, 'a', 'z') & in;
+        apostrophe |= swar::equal(w, '\'') & in;
+        if (k < 8) {
+          // The next token may start in the rest of this word.
+          ahead = ~space & swar::kHigh & ~swar::before(k + 1);
+          pos = ahead ? i : i + 8;
+          i += k;
+          break;
+        }
+        i += 8;
+      }
+      std::size_t b = start, e = i;
+      if (punct(b) || punct(e - 1)) {
+        while (b < e && punct(b)) ++b;
+        while (e > b && punct(e - 1)) --e;
+        if (e - b <= 2) b = start, e = i;
+      }
+      detail::SentimentToken& t = ws.tokens.emplace_back();
+      t.lower = std::string_view(low + b, e - b);
+      // Punctuation is uncased, so the raw token's letters decide the kept token's caps.
+      t.all_caps = upper != 0 && lower == 0;
+      classify_token(t, words_.get_padded(low + b, e - b), apostrophe != 0, ws);
+    }
+  }
+
+  /// Tokens of any text, in either mode (classified afterwards).
+  void tokenize(std::string_view text, detail::SentimentWorkspace& ws) const {
+    reset_tokens(ws);
     ws.arena.clear();
     // Lower-case forms are views into the arena, so it must never reallocate: lower-casing grows
     // UTF-8 by at most 3/2, and merged phrases add at most one byte per token on top.
     ws.arena.reserve(4 * text.size() + 64);
     detail::split_python_whitespace(text, [&](std::size_t b, std::size_t e, std::uint8_t cls) {
       const std::string_view raw = text.substr(b, e - b);
+      if (cls & detail::kByteMark) count_marks(raw, ws);
       // Punctuation is ASCII and uncased, so these flags hold for the kept token too.
       const bool ascii = !(cls & detail::kByteHigh);
       const bool upper = cls & detail::kByteUpper;
@@ -236,7 +255,7 @@ class SentimentAnalyzer {
       if (!options_.corrected) {
         const std::string_view stripped = detail::strip_ascii_punctuation(raw);
         kept = (stripped.size() <= 2 ||
-                (stripped.size() <= 8 && detail::unicode::code_points(stripped) <= 2))
+                (!ascii && stripped.size() <= 8 && detail::unicode::code_points(stripped) <= 2))
                    ? raw
                    : stripped;
       } else {
@@ -248,8 +267,6 @@ class SentimentAnalyzer {
         }
       }
       detail::SentimentToken t;
-      t.begin = static_cast<std::size_t>(kept.data() - text.data());
-      t.size = kept.size();
       if (ascii && !upper) {
         t.lower = kept;
       } else {
@@ -319,8 +336,6 @@ class SentimentAnalyzer {
         continue;
       }
       detail::SentimentToken t;
-      t.begin = ws.tokens[i].begin;
-      t.size = ws.tokens[i + matched - 1].begin + ws.tokens[i + matched - 1].size - t.begin;
       const std::size_t start = ws.arena.size();
       ws.arena += joined;
       t.lower = std::string_view(ws.arena).substr(start);
@@ -330,75 +345,67 @@ class SentimentAnalyzer {
     ws.tokens.swap(merged);
   }
 
-  /// One table answers every per-token question (lexicon, booster, negation, rule word), so
-  /// that classifying a token costs a single hash lookup.
+  /// One table answers every per-token question (lexicon, booster, negation, rule word,
+  /// idiom word), so that classifying a token costs a single lookup.
   void build_word_table() {
-    auto entry = [&](std::string_view w) -> WordInfo& { return words_[std::string(w)]; };
+    detail::StringMap<detail::WordInfo> words;
+    auto entry = [&](std::string_view w) -> detail::WordInfo& { return words[std::string(w)]; };
     for (const auto& [k, v] : lexicon_.entries()) {
-      WordInfo& e = entry(k);
+      detail::WordInfo& e = entry(k);
       e.flags |= detail::kInLexicon;
       e.lex = v;
     }
     for (const auto& [k, v] : idiom_value_) {
-      WordInfo& e = entry(k);
+      detail::WordInfo& e = entry(k);
       if (!(e.flags & detail::kInLexicon)) {
         e.flags |= detail::kInLexicon;
         e.lex = v;
       }
     }
     for (const auto& [k, v] : detail::vader::booster_words()) {
-      WordInfo& e = entry(k);
-      e.flags |= detail::kBooster;
-      e.booster = v;
+      detail::WordInfo& e = entry(k);
+      // VADER's boosters all add or take away the same amount: a sign bit says which.
+      e.flags |= detail::kBooster | (v < 0 ? detail::kBoosterDown : 0u);
     }
     for (const auto& k : detail::vader::negation_words()) entry(k).flags |= detail::kNegation;
     for (const auto& [k, id] : detail::rule_words())
       entry(k).flags |= static_cast<std::uint32_t>(id) << 8;
     if (!options_.corrected)
-      for (const auto& k : detail::idiom_vocabulary()) entry(k).flags |= detail::kIdiomWord;
+      for (const auto& [k, id] : detail::idiom_tables().ids)
+        entry(k).flags |= id << detail::kIdiomShift;
+    words_ = detail::WordTable(words);
   }
 
   void classify(detail::SentimentWorkspace& ws) const {
     const std::size_t n = ws.tokens.size();
-    ws.flags.resize(n);
-    ws.lex_value.resize(n);
-    ws.booster.resize(n);
+    ws.caps = 0;
+    ws.any_but = false;
     for (std::size_t i = 0; i < n; ++i) {
-      const std::string_view low = lower_of(ws, i);
-      std::uint32_t f = 0;
-      double lex = 0.0, booster = 0.0;
-      if (auto it = words_.find(low); it != words_.end()) {
-        f = it->second.flags;
-        lex = it->second.lex;
-        booster = it->second.booster;
-      }
-      if (!(f & detail::kNegation) && low.size() >= 3 && detail::contains_nt(low))
-        f |= detail::kNegation;
-      if (ws.tokens[i].all_caps) f |= detail::kAllCaps;
-      ws.flags[i] = f;
-      ws.lex_value[i] = lex;
-      ws.booster[i] = booster;
+      detail::SentimentToken& t = ws.tokens[i];
+      const detail::WordInfo* info = words_.find(t.lower);
+      classify_token(t, info ? *info : detail::WordInfo{}, true, ws);
     }
   }
 
   // ---- the rules ----------------------------------------------------------------------------
   static detail::SentimentWord word(const detail::SentimentWorkspace& ws, std::size_t i) {
-    return static_cast<detail::SentimentWord>((ws.flags[i] >> 8) & 0xFF);
+    return static_cast<detail::SentimentWord>((ws.tokens[i].flags >> 8) & 0xFF);
   }
   static bool has(const detail::SentimentWorkspace& ws, std::size_t i, std::uint32_t flag) {
-    return (ws.flags[i] & flag) != 0;
+    return (ws.tokens[i].flags & flag) != 0;
   }
 
   void compute_sentiments(detail::SentimentWorkspace& ws) const {
     const std::size_t n = ws.tokens.size();
-    ws.sentiments.assign(n, 0.0);
-    std::size_t caps = 0;
-    for (std::size_t i = 0; i < n; ++i) caps += has(ws, i, detail::kAllCaps);
-    const bool cap_diff = caps > 0 && caps < n;
+    ws.sentiments.resize(n);
+    const bool cap_diff = ws.caps > 0 && ws.caps < n;
     for (std::size_t i = 0; i < n; ++i) {
-      if (has(ws, i, detail::kBooster)) continue;
-      if (i + 1 < n && word(ws, i) == detail::kKind && word(ws, i + 1) == detail::kOf) continue;
-      ws.sentiments[i] = valence(ws, i, cap_diff);
+      double v = 0.0;
+      // Only lexicon words carry a valence; boosters and "kind" of "kind of" never do.
+      if (has(ws, i, detail::kInLexicon) && !has(ws, i, detail::kBooster) &&
+          !(i + 1 < n && word(ws, i) == detail::kKind && word(ws, i + 1) == detail::kOf))
+        v = valence(ws, i, cap_diff);
+      ws.sentiments[i] = v;
     }
     apply_but(ws);
   }
@@ -406,7 +413,8 @@ class SentimentAnalyzer {
   double scalar_inc_dec(const detail::SentimentWorkspace& ws, std::size_t j, double valence,
                         bool cap_diff) const {
     if (!has(ws, j, detail::kBooster)) return 0.0;
-    double scalar = ws.booster[j];
+    double scalar = has(ws, j, detail::kBoosterDown) ? detail::vader::kBoosterDecrement
+                                                     : detail::vader::kBoosterIncrement;
     if (valence < 0) scalar *= -1;
     if (has(ws, j, detail::kAllCaps) && cap_diff) {
       if (valence > 0) scalar += detail::vader::kCapsIncrement;
@@ -419,7 +427,7 @@ class SentimentAnalyzer {
     using namespace detail;
     if (!has(ws, i, kInLexicon)) return 0.0;
     const std::size_t n = ws.tokens.size();
-    const double base = ws.lex_value[i];
+    const double base = ws.tokens[i].lex;
     double v = base;
     // "no" before another lexicon word negates it rather than counting itself.
     if (word(ws, i) == kNo && i != n - 1 && has(ws, i + 1, kInLexicon)) v = 0.0;
@@ -470,23 +478,30 @@ class SentimentAnalyzer {
 
   double special_idioms(const detail::SentimentWorkspace& ws, double v, std::size_t i) const {
     const std::size_t n = ws.tokens.size();
+    auto id = [&](std::size_t j) { return (ws.tokens[j].flags >> detail::kIdiomShift) & 0xFFu; };
     // Only sequences made of idiom words can match; most texts skip everything below.
     bool any = false;
-    for (std::size_t j = i - 3; j <= std::min(n - 1, i + 2); ++j) any |= has(ws, j, detail::kIdiomWord);
+    for (std::size_t j = i - 3; j <= std::min(n - 1, i + 2); ++j) any |= id(j) != 0;
     if (!any) return v;
+    // Comparing word ids equals comparing VADER's space-joined strings: tokens never contain
+    // whitespace, and a token with id 0 is in no phrase.
     using Seq = std::initializer_list<std::size_t>;
-    // Comparing word by word equals comparing VADER's space-joined strings: tokens never
-    // contain whitespace.
-    auto matches = [&](const detail::SplitPhrase& p, Seq idx) {
-      if (p.words.size() != idx.size()) return false;
-      std::size_t k = 0;
-      for (std::size_t j : idx)
-        if (lower_of(ws, j) != p.words[k++]) return false;
-      return true;
+    auto key = [&](Seq idx) {
+      std::uint32_t k = 0;
+      int shift = 0;
+      for (std::size_t j : idx) {
+        if (id(j) == 0) return std::uint32_t{0};
+        k |= id(j) << shift;
+        shift += 8;
+      }
+      return k;
     };
+    const detail::IdiomTables& tables = detail::idiom_tables();
     auto lookup = [&](Seq idx) -> const double* {
-      for (const auto& p : detail::split_special_cases())
-        if (matches(p, idx)) return &p.value;
+      const std::uint32_t k = key(idx);
+      if (k != 0)
+        for (const auto& p : tables.special)
+          if (p.key == k) return &p.value;
       return nullptr;
     };
     for (Seq idx : {Seq{i - 1, i}, Seq{i - 2, i - 1, i}, Seq{i - 2, i - 1}, Seq{i - 3, i - 2, i - 1},
@@ -501,8 +516,10 @@ class SentimentAnalyzer {
     if (n - 1 > i + 1)
       if (const double* c = lookup({i, i + 1, i + 2})) v = *c;
     for (Seq idx : {Seq{i - 3, i - 2, i - 1}, Seq{i - 3, i - 2}, Seq{i - 2, i - 1}}) {
-      for (const auto& p : detail::split_booster_phrases())
-        if (matches(p, idx)) v = v + p.value;
+      const std::uint32_t k = key(idx);
+      if (k == 0) continue;
+      for (const auto& p : tables.boosters)
+        if (p.key == k) v = v + p.value;
     }
     return v;
   }
@@ -519,13 +536,9 @@ class SentimentAnalyzer {
 
   void apply_but(detail::SentimentWorkspace& ws) const {
     const std::size_t n = ws.tokens.size();
-    std::size_t bi = n;
-    for (std::size_t i = 0; i < n; ++i)
-      if (word(ws, i) == detail::kBut) {
-        bi = i;
-        break;
-      }
-    if (bi == n) return;
+    if (!ws.any_but) return;
+    std::size_t bi = 0;
+    while (word(ws, bi) != detail::kBut) ++bi;
     auto& s = ws.sentiments;
     if (options_.corrected) {
       for (std::size_t j = 0; j < n; ++j) {
@@ -565,16 +578,22 @@ class SentimentAnalyzer {
   }
 
   // ---- scores -------------------------------------------------------------------------------
-  static SentimentScores finish(std::string_view text, const std::vector<double>& sentiments) {
+  static SentimentScores finish(const detail::SentimentWorkspace& ws) {
+    const std::vector<double>& sentiments = ws.sentiments;
     SentimentScores out;
     if (sentiments.empty()) return out;
-    double sum_s = 0.0;
-    for (double s : sentiments) sum_s += s;
-    std::size_t ep = 0, qm = 0;
-    for (std::size_t k = text.find('!'); k != std::string_view::npos; k = text.find('!', k + 1))
-      ++ep;
-    for (std::size_t k = text.find('?'); k != std::string_view::npos; k = text.find('?', k + 1))
-      ++qm;
+    // One pass; each sum still adds in token order, as the reference does. Adding +0.0 for
+    // the other tokens leaves the sums bit for bit unchanged (they are never -0.0) and spares
+    // unpredictable branches.
+    double sum_s = 0.0, pos_sum = 0.0, neg_sum = 0.0;
+    std::size_t neu_count = 0;
+    for (double s : sentiments) {
+      sum_s += s;
+      pos_sum += s > 0 ? s + 1 : 0.0;
+      neg_sum += s < 0 ? s - 1 : 0.0;
+      neu_count += s == 0;
+    }
+    const std::size_t ep = ws.bangs, qm = ws.questions;
     const double ep_amplifier = static_cast<double>(std::min<std::size_t>(ep, 4)) * 0.292;
     double qm_amplifier = 0.0;
     if (qm > 1) qm_amplifier = qm <= 3 ? static_cast<double>(qm) * 0.18 : 0.96;
@@ -583,13 +602,6 @@ class SentimentAnalyzer {
     else if (sum_s < 0) sum_s -= punct;
     double compound = sum_s / std::sqrt((sum_s * sum_s) + detail::vader::kAlpha);
     compound = std::clamp(compound, -1.0, 1.0);
-    double pos_sum = 0.0, neg_sum = 0.0;
-    std::size_t neu_count = 0;
-    for (double s : sentiments) {
-      if (s > 0) pos_sum += (s + 1);
-      if (s < 0) neg_sum += (s - 1);
-      if (s == 0) ++neu_count;
-    }
     if (pos_sum > std::fabs(neg_sum)) pos_sum += punct;
     else if (pos_sum < std::fabs(neg_sum)) neg_sum -= punct;
     const double total = pos_sum + std::fabs(neg_sum) + static_cast<double>(neu_count);
@@ -627,12 +639,7 @@ class SentimentAnalyzer {
   bool ascii_emoji_ = false;
   detail::StringMap<std::size_t> phrase_first_;  // first word -> longest phrase
   detail::StringMap<double> idiom_value_;
-  struct WordInfo {
-    std::uint32_t flags = 0;
-    double lex = 0.0;
-    double booster = 0.0;
-  };
-  detail::StringMap<WordInfo> words_;
+  detail::WordTable words_;
 };
 
 }  // namespace custinsight

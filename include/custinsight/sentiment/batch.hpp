@@ -55,18 +55,6 @@ inline absl::StatusOr<SentimentBatch> score_texts(const SentimentAnalyzer& analy
     CUSTINSIGHT_RETURN_IF_ERROR(detail::check_same_length("missing", missing.size(), "texts", n));
   }
   const auto sn = static_cast<std::ptrdiff_t>(n);
-  std::vector<std::int64_t> bad(n, -1);
-  detail::parallel_for(sn, [&](std::ptrdiff_t i) {
-    if (!missing.empty() && missing[static_cast<std::size_t>(i)]) return;
-    if (auto off = detail::unicode::first_invalid_utf8(texts[static_cast<std::size_t>(i)]))
-      bad[static_cast<std::size_t>(i)] = static_cast<std::int64_t>(*off);
-  });
-  for (std::size_t i = 0; i < n; ++i) {
-    if (bad[i] >= 0) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("texts[%d]: invalid UTF-8 at byte offset %d", i, bad[i]));
-    }
-  }
   SentimentBatch out;
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   out.neg.assign(n, nan);
@@ -82,11 +70,18 @@ inline absl::StatusOr<SentimentBatch> score_texts(const SentimentAnalyzer& analy
   out.top_k = options.top_k;
   out.top_token.assign(n * options.top_k, std::string());
   out.top_contribution.assign(n * options.top_k, nan);
+  // Texts are validated where they are scored (one pass over the batch); an invalid one is
+  // reported once every thread is done.
+  std::vector<std::int64_t> bad(n, -1);
   detail::parallel_chunks(sn, 256, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
     detail::SentimentWorkspace ws;
     std::vector<TokenContribution> top;
     for (auto i = static_cast<std::size_t>(begin); i < static_cast<std::size_t>(end); ++i) {
       if (!missing.empty() && missing[i]) continue;
+      if (auto off = detail::unicode::first_invalid_utf8(texts[i])) {
+        bad[i] = static_cast<std::int64_t>(*off);
+        continue;
+      }
       const SentimentScores s = analyzer.score_valid(texts[i], ws, options.top_k,
                                                      options.top_k ? &top : nullptr);
       out.neg[i] = s.neg;
@@ -105,6 +100,12 @@ inline absl::StatusOr<SentimentBatch> score_texts(const SentimentAnalyzer& analy
       }
     }
   });
+  for (std::size_t i = 0; i < n; ++i) {
+    if (bad[i] >= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("texts[%d]: invalid UTF-8 at byte offset %d", i, bad[i]));
+    }
+  }
   return out;
 }
 

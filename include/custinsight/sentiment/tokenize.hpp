@@ -5,8 +5,10 @@
 /// stripping, with CPython's string semantics; and the corrected mode's variants.
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,30 +19,35 @@
 namespace custinsight::detail {
 
 /// `string.punctuation`: the only characters VADER strips from token ends (ASCII).
-inline bool is_ascii_punctuation(unsigned char c) {
+constexpr bool is_ascii_punctuation(unsigned char c) {
   return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
          (c >= 0x7B && c <= 0x7E);
 }
 
-/// One token of the working text.
+/// One token of the working text, and what the rules need to know about it (one record, so
+/// that a token is stored with a single push).
 struct SentimentToken {
-  std::size_t begin = 0;  ///< byte offset of the kept token in the working text
-  std::size_t size = 0;
   std::string_view lower;  ///< its lower-case form (in the working text or the arena)
   bool all_caps = false;  ///< `str.isupper()` of the kept token
+  std::uint32_t flags = 0;  ///< SentimentFlag bits, rule word and idiom word ids
+  double lex = 0.0;         ///< lexicon valence
 };
 
-/// Scratch buffers reused across texts (one per thread).
+/// Scratch buffers reused across texts (one per thread), so that scoring a text allocates
+/// nothing once they have grown to the longest text seen.
 struct SentimentWorkspace {
   std::string text;   ///< working text after the emoji pass
   std::string arena;  ///< lower-case token forms
   std::string scratch;
   std::vector<SentimentToken> tokens;
-  std::vector<std::uint32_t> flags;
-  std::vector<double> lex_value;
-  std::vector<double> booster;
   std::vector<double> sentiments;
-  std::vector<std::int32_t> order;
+  std::size_t bangs = 0;      ///< '!' in the working text
+  std::size_t questions = 0;  ///< '?' in the working text
+  std::size_t caps = 0;       ///< tokens in ALL CAPS
+  bool any_but = false;       ///< some token is "but"
+  /// Score ASCII text through the general tokenizer too (lets tests check the ASCII fast path
+  /// against it).
+  bool general_only = false;
 };
 
 /// VADER's emoji pass: each code point found in the emoji table becomes its description, with a
@@ -141,7 +148,11 @@ inline void prepare_text_corrected(std::string_view text, const SentimentLexicon
 
 /// Byte classes for the tokenizer's single pass: ASCII whitespace (as CPython's isspace),
 /// ASCII upper and lower case letters, and any byte of a multi-byte UTF-8 sequence.
-enum ByteClass : std::uint8_t { kByteSpace = 1, kByteUpper = 2, kByteLower = 4, kByteHigh = 8 };
+/// Also string.punctuation, the apostrophe, and the '!' and '?' that the final emphasis counts.
+enum ByteClass : std::uint8_t {
+  kByteSpace = 1, kByteUpper = 2, kByteLower = 4, kByteHigh = 8, kBytePunct = 16,
+  kByteApostrophe = 32, kByteMark = 64
+};
 
 inline constexpr std::array<std::uint8_t, 256> kByteClasses = [] {
   std::array<std::uint8_t, 256> t{};
@@ -151,6 +162,9 @@ inline constexpr std::array<std::uint8_t, 256> kByteClasses = [] {
     if (c >= 'A' && c <= 'Z') v |= kByteUpper;
     if (c >= 'a' && c <= 'z') v |= kByteLower;
     if (c >= 0x80) v |= kByteHigh;
+    if (is_ascii_punctuation(static_cast<unsigned char>(c))) v |= kBytePunct;
+    if (c == '\'') v |= kByteApostrophe;
+    if (c == '!' || c == '?') v |= kByteMark;
     t[static_cast<std::size_t>(c)] = v;
   }
   return t;
@@ -198,6 +212,66 @@ void split_python_whitespace(std::string_view text, Emit&& emit) {
     emit(start, i, classes);
   }
 }
+
+/// Eight ASCII bytes at a time ("SIMD within a register"): for words whose bytes are all
+/// below 0x80, each helper sets the high bit of the bytes in a class, without carries between
+/// bytes. Words are little-endian (byte k of the text in bits 8k..8k+7) on every machine.
+namespace swar {
+
+inline constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+inline constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+
+/// Bytes p[0, min(left, 8)), padded with spaces; `behind` bytes before p may be read too.
+inline std::uint64_t load(const char* p, std::size_t left, std::size_t behind) {
+  std::uint64_t w;
+  if (left >= 8) {
+    std::memcpy(&w, p, 8);
+    if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+    return w;
+  }
+  constexpr std::uint64_t kSpaces = 0x2020202020202020ull;
+  if (left == 0) return kSpaces;
+  if (left + behind >= 8) {
+    // The eight bytes that end where the text ends, shifted down: no partial copy.
+    std::memcpy(&w, p + left - 8, 8);
+    if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+    return (w >> (8 * (8 - left))) | (kSpaces << (8 * left));
+  }
+  w = kSpaces;
+  for (std::size_t k = 0; k < left; ++k) {
+    w &= ~(std::uint64_t{0xFF} << (8 * k));
+    w |= std::uint64_t{static_cast<unsigned char>(p[k])} << (8 * k);
+  }
+  return w;
+}
+/// Bytes in [lo, hi] (both ASCII).
+inline std::uint64_t in_range(std::uint64_t w, unsigned lo, unsigned hi) {
+  return (w + (0x80 - lo) * kOnes) & ~(w + (0x7F - hi) * kOnes) & kHigh;
+}
+inline std::uint64_t equal(std::uint64_t w, unsigned c) {
+  return ~((w ^ (c * kOnes)) + 0x7F * kOnes) & kHigh;
+}
+/// Bytes at most 0x20: every ASCII whitespace byte, and control characters.
+inline std::uint64_t at_most_space(std::uint64_t w) { return ~(w + 0x5F * kOnes) & kHigh; }
+inline std::uint64_t lower(std::uint64_t w) { return w | (in_range(w, 'A', 'Z') >> 2); }
+/// Stores a word at p in text order.
+inline void store(char* p, std::uint64_t w) {
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+  std::memcpy(p, &w, 8);
+}
+inline std::size_t count(std::uint64_t marks) { return ((marks >> 7) * kOnes) >> 56; }
+inline std::size_t first(std::uint64_t marks) {
+  return static_cast<std::size_t>(std::countr_zero(marks)) / 8;
+}
+inline std::uint8_t byte(std::uint64_t w, std::size_t k) {
+  return static_cast<std::uint8_t>(w >> (8 * k));
+}
+/// The bytes before byte k (k <= 8).
+inline std::uint64_t before(std::size_t k) {
+  return k >= 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * k)) - 1;
+}
+
+}  // namespace swar
 
 /// `token.strip(string.punctuation)`, as a byte range.
 inline std::string_view strip_ascii_punctuation(std::string_view token) {

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,9 +63,8 @@ inline std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
   while (i < n) {
     // Eight ASCII bytes at a time: most feedback text is ASCII.
     while (i + 8 <= n) {
-      std::uint64_t word = 0;
-      for (std::size_t k = 0; k < 8; ++k)
-        word |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i + k])) << (8 * k);
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
       if (word & 0x8080808080808080ull) break;
       i += 8;
     }
@@ -84,10 +84,12 @@ inline void append_utf8(std::string& out, char32_t cp) {
   out.append(buf, static_cast<std::size_t>(len));
 }
 
+/// Whether every byte is ASCII. No early exit, so that the compiler vectorises the loop: texts
+/// are short and mostly ASCII.
 inline bool is_ascii(std::string_view s) {
-  for (char c : s)
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  return true;
+  unsigned char any = 0;
+  for (char c : s) any |= static_cast<unsigned char>(c);
+  return any < 0x80;
 }
 
 /// CPython's `Py_UNICODE_ISSPACE`, which `str.split()` and `str.strip()` use: general category
