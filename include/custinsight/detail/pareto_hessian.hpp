@@ -1,0 +1,384 @@
+#pragma once
+
+/// @file pareto_hessian.hpp
+/// @brief Second derivatives of the Pareto/NBD likelihood terms of hyp2f1.hpp, so that the fit
+/// can take Newton steps on the exact Hessian: 6-10 likelihood evaluations from the moment
+/// start instead of ~30 with difference Hessians.
+///
+/// log J(t) = c_a log(alpha+t) + c_b log(beta+t) - log(m+s) + log F(1, b; c; z), with
+/// (c_a, c_b, b, z) = (-m, -s, m, (alpha-beta)/(alpha+t)) when alpha >= beta and
+/// (1-m, -(s+1), s+1, (beta-alpha)/(beta+t)) otherwise, and c = m+s+1 (see hyp2f1.hpp). The
+/// series F and its first and second partial derivatives in (b, c, z) are sums of positive
+/// or sign-definite terms; the chain rule through (b, c, z)(m, alpha, s, beta) gives the
+/// Hessian of log J, and K = J(t0) - J(t1) follows from the two tails. The quadrature branch
+/// (z > 0.9) integrates the second moments of the integrand's log-derivatives instead.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "custinsight/detail/hyp2f1.hpp"
+
+namespace custinsight::detail {
+
+/// F(1, b; c; z) = sum_n (b)_n / (c)_n z^n with its partial derivatives: d = (F_b, F_c, F_z),
+/// d2 row-major in (b, c, z).
+struct UnitSeriesDerivatives {
+  double S = 1.0;
+  std::array<double, 3> d{};
+  std::array<double, 9> d2{};
+};
+
+/// Term n >= 1 of F and of its derivatives, without the power of z: S, b, c, bb, bc and cc
+/// multiply z^n, bz, cz and z multiply z^(n-1), zz multiplies z^(n-2).
+struct UnitSeriesTerm {
+  double S, b, c, bb, bc, cc, bz, cz, z, zz, bound;
+};
+
+/// Appends term n (1-based) given the running (b)_n / (c)_n and harmonic sums.
+inline UnitSeriesTerm unit_series_term(double n, double coef, double hb, double hc, double hb2,
+                                       double hc2) {
+  UnitSeriesTerm t;
+  t.S = coef;
+  t.b = coef * hb;
+  t.c = -coef * hc;
+  t.bb = coef * (hb * hb - hb2);
+  t.bc = -coef * hb * hc;
+  t.cc = coef * (hc * hc + hc2);
+  t.bz = n * coef * hb;
+  t.cz = -n * coef * hc;
+  t.z = n * coef;
+  t.zz = n * (n - 1.0) * coef;
+  // What the stopping test multiplies z^(n-2) by: the second-order weights grow like
+  // n^2 (1 + hb + hc)^2, and measuring in z^(n-2) keeps F_zz accurate for tiny z.
+  const double g = (n + 2.0) * (1.0 + hb + hc);
+  t.bound = coef * g * g;
+  return t;
+}
+
+/// Accumulates terms into out; true once the tail is negligible (the n > 2 terms checked).
+inline bool add_unit_series_term(const UnitSeriesTerm& t, double n, double z, double p0, double p1,
+                                 double p2, UnitSeriesDerivatives& out) {
+  out.S += t.S * p0;
+  out.d[0] += t.b * p0;
+  out.d[1] += t.c * p0;
+  out.d[2] += t.z * p1;
+  out.d2[0] += t.bb * p0;
+  out.d2[1] += t.bc * p0;
+  out.d2[2] += t.bz * p1;
+  out.d2[4] += t.cc * p0;
+  out.d2[5] += t.cz * p1;
+  out.d2[8] += t.zz * p2;
+  return n > 2.0 && t.bound * p2 <= 1e-17 * out.S * (1.0 - z) * (1.0 - z);
+}
+
+inline void symmetrize_unit_series(UnitSeriesDerivatives& f) {
+  f.d2[3] = f.d2[1];
+  f.d2[6] = f.d2[2];
+  f.d2[7] = f.d2[5];
+}
+
+/// F(1, b; c; z) with its first and second derivatives, for b < c and 0 <= z <= 0.9.
+inline UnitSeriesDerivatives unit_series_derivatives(double b, double c, double z) {
+  UnitSeriesDerivatives f;
+  double coef = 1.0, hb = 0.0, hc = 0.0, hb2 = 0.0, hc2 = 0.0;
+  double p0 = 1.0, p1 = 0.0, p2 = 0.0;  // z^n, z^(n-1), z^(n-2) (0 where the power is negative)
+  for (int k = 0; k < 100000; ++k) {
+    const double dk = static_cast<double>(k), n = dk + 1.0;
+    const double ib = 1.0 / (b + dk), ic = 1.0 / (c + dk);
+    coef *= (b + dk) * ic;
+    hb += ib;
+    hc += ic;
+    hb2 += ib * ib;
+    hc2 += ic * ic;
+    p2 = p1;
+    p1 = p0;
+    p0 *= z;
+    if (add_unit_series_term(unit_series_term(n, coef, hb, hc, hb2, hc2), n, z, p0, p1, p2, f))
+      break;
+    if (coef == 0.0 || std::isnan(coef)) break;
+  }
+  symmetrize_unit_series(f);
+  return f;
+}
+
+/// unit_series_derivatives from terms tabulated once per (b, c) and likelihood evaluation.
+class UnitSeriesDerivativeTable {
+ public:
+  void fill(double b, double c, double z_max) {
+    terms_.clear();
+    double coef = 1.0, hb = 0.0, hc = 0.0, hb2 = 0.0, hc2 = 0.0;
+    double p0 = 1.0, p1 = 0.0, p2 = 0.0;  // z_max^n, z_max^(n-1), z_max^(n-2)
+    for (int k = 0; k < 100000; ++k) {
+      const double dk = static_cast<double>(k), n = dk + 1.0;
+      const double ib = 1.0 / (b + dk), ic = 1.0 / (c + dk);
+      coef *= (b + dk) * ic;
+      hb += ib;
+      hc += ic;
+      hb2 += ib * ib;
+      hc2 += ic * ic;
+      terms_.push_back(unit_series_term(n, coef, hb, hc, hb2, hc2));
+      p2 = p1;
+      p1 = p0;
+      p0 *= z_max;
+      // F >= 1, and a smaller z passes the test no later than z_max does.
+      if (n > 2.0 && terms_.back().bound * p2 <= 1e-17 * (1.0 - z_max) * (1.0 - z_max)) break;
+      if (coef == 0.0 || std::isnan(coef)) break;
+    }
+  }
+
+  /// false if the table ran out before the series converged at z.
+  bool evaluate(double z, UnitSeriesDerivatives& f) const {
+    f = UnitSeriesDerivatives{};
+    double p0 = 1.0, p1 = 0.0, p2 = 0.0;
+    for (std::size_t k = 0; k < terms_.size(); ++k) {
+      p2 = p1;
+      p1 = p0;
+      p0 *= z;
+      if (add_unit_series_term(terms_[k], static_cast<double>(k + 1), z, p0, p1, p2, f)) {
+        symmetrize_unit_series(f);
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  std::vector<UnitSeriesTerm> terms_;
+};
+
+/// Tables for every frequency 0..max_x, in the branch the parameters select.
+struct ParetoDerivativeTables {
+  std::vector<UnitSeriesDerivativeTable> by_x;
+  void fill(double r, double alpha, double s, double beta, std::size_t max_x) {
+    const double z_max = std::min(0.9, std::abs(alpha - beta) / std::max(alpha, beta));
+    by_x.resize(max_x + 1);
+    for (std::size_t x = 0; x <= max_x; ++x) {
+      const double m = r + static_cast<double>(x);
+      by_x[x].fill(alpha >= beta ? m : s + 1.0, m + s + 1.0, z_max);
+    }
+  }
+};
+
+/// log of a positive quantity with its gradient and Hessian (row-major) in (m, alpha, s, beta).
+struct LogWithHessian {
+  double value = -std::numeric_limits<double>::infinity();
+  std::array<double, 4> grad{};
+  std::array<double, 16> hess{};
+};
+
+/// log J(t) with derivatives; requires |alpha - beta| / (max(alpha, beta) + t) <= 0.9.
+inline LogWithHessian pareto_log_tail_hessian(double m, double alpha, double s, double beta,
+                                              double t,
+                                              const UnitSeriesDerivativeTable* table = nullptr) {
+  const double ua = alpha + t, ub = beta + t;
+  const double la = std::log(ua), lb = std::log(ub);
+  const bool alpha_ge_beta = alpha >= beta;
+  // (b, c, z) as functions of theta = (m, alpha, s, beta): rows of their Jacobian, and the
+  // Hessian of z (b and c are linear).
+  std::array<std::array<double, 4>, 3> D{};
+  std::array<double, 16> d2z{};
+  double b, z, ca, cb;
+  D[1] = {1.0, 0.0, 1.0, 0.0};
+  if (alpha_ge_beta) {
+    b = m;
+    z = (alpha - beta) / ua;
+    ca = -m;
+    cb = -s;
+    D[0] = {1.0, 0.0, 0.0, 0.0};
+    D[2] = {0.0, ub / (ua * ua), 0.0, -1.0 / ua};
+    d2z[1 * 4 + 1] = -2.0 * ub / (ua * ua * ua);
+    d2z[1 * 4 + 3] = d2z[3 * 4 + 1] = 1.0 / (ua * ua);
+  } else {
+    b = s + 1.0;
+    z = (beta - alpha) / ub;
+    ca = 1.0 - m;
+    cb = -(s + 1.0);
+    D[0] = {0.0, 0.0, 1.0, 0.0};
+    D[2] = {0.0, -1.0 / ub, 0.0, ua / (ub * ub)};
+    d2z[3 * 4 + 3] = -2.0 * ua / (ub * ub * ub);
+    d2z[1 * 4 + 3] = d2z[3 * 4 + 1] = 1.0 / (ub * ub);
+  }
+  const double c = m + s + 1.0;
+  UnitSeriesDerivatives f;
+  if (table == nullptr || !table->evaluate(z, f)) f = unit_series_derivatives(b, c, z);
+
+  LogWithHessian out;
+  const double inv_ms = 1.0 / (m + s);
+  out.value = ca * la + cb * lb - std::log(m + s) + std::log(f.S);
+  // log F in (b, c, z): gradient G and Hessian M = F'' / F - G G^T.
+  std::array<double, 3> G{};
+  for (int i = 0; i < 3; ++i) G[static_cast<std::size_t>(i)] = f.d[static_cast<std::size_t>(i)] / f.S;
+  std::array<double, 9> M{};
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j)
+      M[static_cast<std::size_t>(i * 3 + j)] =
+          f.d2[static_cast<std::size_t>(i * 3 + j)] / f.S -
+          G[static_cast<std::size_t>(i)] * G[static_cast<std::size_t>(j)];
+  out.grad = {-la - inv_ms, ca / ua, -lb - inv_ms, cb / ub};
+  for (int i = 0; i < 3; ++i)
+    for (int p = 0; p < 4; ++p)
+      out.grad[static_cast<std::size_t>(p)] +=
+          G[static_cast<std::size_t>(i)] * D[static_cast<std::size_t>(i)][static_cast<std::size_t>(p)];
+  // Explicit terms: c_a log(alpha+t), c_b log(beta+t), -log(m+s).
+  auto& H = out.hess;
+  H[0 * 4 + 1] = H[1 * 4 + 0] = -1.0 / ua;
+  H[1 * 4 + 1] = -ca / (ua * ua);
+  H[2 * 4 + 3] = H[3 * 4 + 2] = -1.0 / ub;
+  H[3 * 4 + 3] = -cb / (ub * ub);
+  const double q = inv_ms * inv_ms;
+  H[0 * 4 + 0] += q;
+  H[0 * 4 + 2] += q;
+  H[2 * 4 + 0] += q;
+  H[2 * 4 + 2] += q;
+  for (int p = 0; p < 4; ++p)
+    for (int r = 0; r < 4; ++r) {
+      double acc = G[2] * d2z[static_cast<std::size_t>(p * 4 + r)];
+      for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j)
+          acc += D[static_cast<std::size_t>(i)][static_cast<std::size_t>(p)] *
+                 M[static_cast<std::size_t>(i * 3 + j)] *
+                 D[static_cast<std::size_t>(j)][static_cast<std::size_t>(r)];
+      H[static_cast<std::size_t>(p * 4 + r)] += acc;
+    }
+  return out;
+}
+
+/// log K by adaptive Gauss-Kronrod, as pareto_log_window_quadrature, with the Hessian from
+/// the integrand's log-derivatives g: d2 log K = E[d2 log f + g g^T] - E[g] E[g]^T.
+inline LogWithHessian pareto_log_window_quadrature_hessian(double m, double alpha, double s,
+                                                           double beta, double t0, double t1) {
+  // Accumulators: 0 the integral, 1-4 g, 5-14 g_i g_j (i <= j), 15-18 the non-zero entries of
+  // d2 log f: (m, alpha), (alpha, alpha), (s, beta), (beta, beta).
+  constexpr int kSums = 19;
+  static constexpr std::array<double, 8> xk = {
+      0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+      0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+      0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+      0.207784955007898467600689403773245, 0.000000000000000000000000000000000};
+  static constexpr std::array<double, 8> wk = {
+      0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+      0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+      0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+      0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
+  static constexpr std::array<double, 4> wg = {
+      0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
+      0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
+  const double mu = std::min(alpha, beta);
+  const double da = alpha - mu, db = beta - mu;
+  auto h = [&](double v) {
+    const double e = std::exp(v);
+    return v - m * std::log(e + da) - (s + 1.0) * std::log(e + db);
+  };
+  const double v0 = std::log(mu + t0), v1 = std::log(mu + t1);
+  double href = std::max(h(v0), h(v1));
+  if (alpha < beta && m < 1.0) {
+    const double vs = std::log((1.0 - m) * (beta - alpha) / (s + m));
+    if (vs > v0 && vs < v1) href = std::max(href, h(vs));
+  }
+  struct Sums {
+    std::array<double, kSums> k{};
+    double g = 0.0;
+  };
+  auto panel = [&](double a, double b) {
+    Sums out;
+    const double c = 0.5 * (a + b), hw = 0.5 * (b - a);
+    for (int j = 0; j < 15; ++j) {
+      const int idx = j < 8 ? j : 14 - j;
+      const double x = j < 8 ? -xk[static_cast<std::size_t>(idx)] : xk[static_cast<std::size_t>(idx)];
+      const double v = c + hw * x;
+      const double e = std::exp(v);
+      const double ua = e + da, ub = e + db;
+      const double f = std::exp(v - m * std::log(ua) - (s + 1.0) * std::log(ub) - href);
+      const double wf = wk[static_cast<std::size_t>(idx)] * f;
+      const std::array<double, 4> g = {-std::log(ua), -m / ua, -std::log(ub), -(s + 1.0) / ub};
+      out.k[0] += wf;
+      int at = 1;
+      for (int p = 0; p < 4; ++p) out.k[static_cast<std::size_t>(at++)] += wf * g[static_cast<std::size_t>(p)];
+      for (int p = 0; p < 4; ++p)
+        for (int r = p; r < 4; ++r)
+          out.k[static_cast<std::size_t>(at++)] += wf * g[static_cast<std::size_t>(p)] * g[static_cast<std::size_t>(r)];
+      out.k[15] += wf * (-1.0 / ua);
+      out.k[16] += wf * (m / (ua * ua));
+      out.k[17] += wf * (-1.0 / ub);
+      out.k[18] += wf * ((s + 1.0) / (ub * ub));
+      if (idx % 2 == 1) out.g += wg[static_cast<std::size_t>(idx / 2)] * f;
+    }
+    for (double& v : out.k) v *= hw;
+    out.g *= hw;
+    return out;
+  };
+  constexpr int kInitial = 16;
+  std::vector<std::pair<double, double>> stack;
+  double total = 0.0;
+  for (int i = 0; i < kInitial; ++i) {
+    const double a = v0 + (v1 - v0) * i / kInitial, b = v0 + (v1 - v0) * (i + 1) / kInitial;
+    total += panel(a, b).k[0];
+    stack.emplace_back(a, b);
+  }
+  std::array<double, kSums> acc{};
+  int budget = 20000;
+  while (!stack.empty()) {
+    auto [a, b] = stack.back();
+    stack.pop_back();
+    const Sums sm = panel(a, b);
+    if (std::abs(sm.k[0] - sm.g) <= 1e-14 * total || --budget <= 0 || b - a < 1e-10) {
+      for (int j = 0; j < kSums; ++j) acc[static_cast<std::size_t>(j)] += sm.k[static_cast<std::size_t>(j)];
+    } else {
+      const double c = 0.5 * (a + b);
+      stack.emplace_back(a, c);
+      stack.emplace_back(c, b);
+    }
+  }
+  LogWithHessian out;
+  if (!(acc[0] > 0)) return out;
+  out.value = href + std::log(acc[0]);
+  std::array<double, kSums> e{};
+  for (int j = 1; j < kSums; ++j) e[static_cast<std::size_t>(j)] = acc[static_cast<std::size_t>(j)] / acc[0];
+  for (int p = 0; p < 4; ++p) out.grad[static_cast<std::size_t>(p)] = e[static_cast<std::size_t>(1 + p)];
+  int at = 5;
+  for (int p = 0; p < 4; ++p)
+    for (int r = p; r < 4; ++r) {
+      const double v = e[static_cast<std::size_t>(at++)] - out.grad[static_cast<std::size_t>(p)] * out.grad[static_cast<std::size_t>(r)];
+      out.hess[static_cast<std::size_t>(p * 4 + r)] = out.hess[static_cast<std::size_t>(r * 4 + p)] = v;
+    }
+  out.hess[0 * 4 + 1] += e[15];
+  out.hess[1 * 4 + 0] += e[15];
+  out.hess[1 * 4 + 1] += e[16];
+  out.hess[2 * 4 + 3] += e[17];
+  out.hess[3 * 4 + 2] += e[17];
+  out.hess[3 * 4 + 3] += e[18];
+  return out;
+}
+
+/// log K, K = integral over [t0, t1] of (alpha+u)^-m (beta+u)^-(s+1) du, with its gradient and
+/// Hessian in (m, alpha, s, beta); value -inf (K = 0) when t0 == t1. The tables serve m's
+/// frequency at these parameters.
+inline LogWithHessian pareto_log_window_hessian(double m, double alpha, double s, double beta,
+                                                double t0, double t1,
+                                                const UnitSeriesDerivativeTable* table = nullptr) {
+  LogWithHessian out;
+  if (!(t1 > t0)) return out;
+  const double z0 = std::abs(alpha - beta) / (std::max(alpha, beta) + t0);
+  if (z0 > 0.9) return pareto_log_window_quadrature_hessian(m, alpha, s, beta, t0, t1);
+  const LogWithHessian j0 = pareto_log_tail_hessian(m, alpha, s, beta, t0, table);
+  const LogWithHessian j1 = pareto_log_tail_hessian(m, alpha, s, beta, t1, table);
+  const double d = j1.value - j0.value;
+  if (!(d < 0)) return out;
+  // K / J0 = 1 - e; K' / K = (g0 - e g1) / (1 - e);
+  // K'' / K = (H0 + g0 g0^T - e (H1 + g1 g1^T)) / (1 - e).
+  const double e = std::exp(d), inv = 1.0 / -std::expm1(d);
+  out.value = j0.value + std::log1p(-e);
+  for (std::size_t i = 0; i < 4; ++i) out.grad[i] = (j0.grad[i] - e * j1.grad[i]) * inv;
+  for (std::size_t i = 0; i < 4; ++i)
+    for (std::size_t j = 0; j < 4; ++j) {
+      const double second = j0.hess[i * 4 + j] + j0.grad[i] * j0.grad[j] -
+                            e * (j1.hess[i * 4 + j] + j1.grad[i] * j1.grad[j]);
+      out.hess[i * 4 + j] = second * inv - out.grad[i] * out.grad[j];
+    }
+  return out;
+}
+
+}  // namespace custinsight::detail
