@@ -114,6 +114,15 @@ void expect_objective_hessian_matches(const Eigen::VectorXd& theta, bool many) {
   const double v = cd::mean_objective(lik, p, theta, 0.1, scale, g, &h);
   const double v_plain = cd::mean_objective(lik, p, theta, 0.1, scale, g_plain);
   EXPECT_NEAR(v, v_plain, 1e-13 * std::abs(v_plain));
+  // Tails shared between patterns (the fit's context) give the same bits as tails summed per
+  // pattern.
+  const auto context = lik.fit_context(p);
+  ASSERT_TRUE(context.shared());
+  Eigen::VectorXd g_shared;
+  Eigen::MatrixXd h_shared;
+  EXPECT_EQ(cd::mean_objective(lik, p, theta, 0.1, scale, g_shared, &h_shared, &context), v);
+  EXPECT_TRUE(g_shared == g);
+  EXPECT_TRUE(h_shared == h);
   for (int j = 0; j < 4; ++j) EXPECT_NEAR(g[j], g_plain[j], 1e-11 * (1.0 + std::abs(g[j])));
   for (int j = 0; j < 4; ++j) {
     const double step = 1e-5;

@@ -176,30 +176,31 @@ inline LogWithHessian pareto_log_tail_hessian(double m, double alpha, double s, 
   const double ua = alpha + t, ub = beta + t;
   const double la = std::log(ua), lb = std::log(ub);
   const bool alpha_ge_beta = alpha >= beta;
-  // (b, c, z) as functions of theta = (m, alpha, s, beta): rows of their Jacobian, and the
-  // Hessian of z (b and c are linear).
-  std::array<std::array<double, 4>, 3> D{};
-  std::array<double, 16> d2z{};
-  double b, z, ca, cb;
-  D[1] = {1.0, 0.0, 1.0, 0.0};
+  // (b, c, z) as functions of theta = (m, alpha, s, beta): b is m (alpha >= beta) or s + 1,
+  // c = m + s + 1, and z depends on alpha and beta only, with gradient (za, zb) and second
+  // derivatives z_aa, z_ab, z_bb.
+  double b, z, ca, cb, za, zb, z_aa = 0.0, z_ab, z_bb = 0.0;
+  std::size_t ib;  // theta index of b
   if (alpha_ge_beta) {
     b = m;
+    ib = 0;
     z = (alpha - beta) / ua;
     ca = -m;
     cb = -s;
-    D[0] = {1.0, 0.0, 0.0, 0.0};
-    D[2] = {0.0, ub / (ua * ua), 0.0, -1.0 / ua};
-    d2z[1 * 4 + 1] = -2.0 * ub / (ua * ua * ua);
-    d2z[1 * 4 + 3] = d2z[3 * 4 + 1] = 1.0 / (ua * ua);
+    za = ub / (ua * ua);
+    zb = -1.0 / ua;
+    z_aa = -2.0 * ub / (ua * ua * ua);
+    z_ab = 1.0 / (ua * ua);
   } else {
     b = s + 1.0;
+    ib = 2;
     z = (beta - alpha) / ub;
     ca = 1.0 - m;
     cb = -(s + 1.0);
-    D[0] = {0.0, 0.0, 1.0, 0.0};
-    D[2] = {0.0, -1.0 / ub, 0.0, ua / (ub * ub)};
-    d2z[3 * 4 + 3] = -2.0 * ua / (ub * ub * ub);
-    d2z[1 * 4 + 3] = d2z[3 * 4 + 1] = 1.0 / (ub * ub);
+    za = -1.0 / ub;
+    zb = ua / (ub * ub);
+    z_bb = -2.0 * ua / (ub * ub * ub);
+    z_ab = 1.0 / (ub * ub);
   }
   const double c = m + s + 1.0;
   UnitSeriesDerivatives f;
@@ -209,40 +210,37 @@ inline LogWithHessian pareto_log_tail_hessian(double m, double alpha, double s, 
   const double inv_ms = 1.0 / (m + s);
   out.value = ca * la + cb * lb - std::log(m + s) + std::log(f.S);
   // log F in (b, c, z): gradient G and Hessian M = F'' / F - G G^T.
-  std::array<double, 3> G{};
-  for (int i = 0; i < 3; ++i) G[static_cast<std::size_t>(i)] = f.d[static_cast<std::size_t>(i)] / f.S;
-  std::array<double, 9> M{};
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j)
-      M[static_cast<std::size_t>(i * 3 + j)] =
-          f.d2[static_cast<std::size_t>(i * 3 + j)] / f.S -
-          G[static_cast<std::size_t>(i)] * G[static_cast<std::size_t>(j)];
-  out.grad = {-la - inv_ms, ca / ua, -lb - inv_ms, cb / ub};
-  for (int i = 0; i < 3; ++i)
-    for (int p = 0; p < 4; ++p)
-      out.grad[static_cast<std::size_t>(p)] +=
-          G[static_cast<std::size_t>(i)] * D[static_cast<std::size_t>(i)][static_cast<std::size_t>(p)];
-  // Explicit terms: c_a log(alpha+t), c_b log(beta+t), -log(m+s).
+  const double inv_S = 1.0 / f.S;
+  const double Gb = f.d[0] * inv_S, Gc = f.d[1] * inv_S, Gz = f.d[2] * inv_S;
+  const double Mbb = f.d2[0] * inv_S - Gb * Gb, Mbc = f.d2[1] * inv_S - Gb * Gc,
+               Mbz = f.d2[2] * inv_S - Gb * Gz, Mcc = f.d2[4] * inv_S - Gc * Gc,
+               Mcz = f.d2[5] * inv_S - Gc * Gz, Mzz = f.d2[8] * inv_S - Gz * Gz;
+  // Explicit terms c_a log(alpha+t) + c_b log(beta+t) - log(m+s), then the chain rule through
+  // (b, c, z): b and c move m and s (indices 0 and 2), z moves alpha and beta (1 and 3).
+  out.grad = {-la - inv_ms + Gc, ca / ua + Gz * za, -lb - inv_ms + Gc, cb / ub + Gz * zb};
+  out.grad[ib] += Gb;
   auto& H = out.hess;
-  H[0 * 4 + 1] = H[1 * 4 + 0] = -1.0 / ua;
-  H[1 * 4 + 1] = -ca / (ua * ua);
-  H[2 * 4 + 3] = H[3 * 4 + 2] = -1.0 / ub;
-  H[3 * 4 + 3] = -cb / (ub * ub);
   const double q = inv_ms * inv_ms;
-  H[0 * 4 + 0] += q;
-  H[0 * 4 + 2] += q;
-  H[2 * 4 + 0] += q;
-  H[2 * 4 + 2] += q;
-  for (int p = 0; p < 4; ++p)
-    for (int r = 0; r < 4; ++r) {
-      double acc = G[2] * d2z[static_cast<std::size_t>(p * 4 + r)];
-      for (int i = 0; i < 3; ++i)
-        for (int j = 0; j < 3; ++j)
-          acc += D[static_cast<std::size_t>(i)][static_cast<std::size_t>(p)] *
-                 M[static_cast<std::size_t>(i * 3 + j)] *
-                 D[static_cast<std::size_t>(j)][static_cast<std::size_t>(r)];
-      H[static_cast<std::size_t>(p * 4 + r)] += acc;
-    }
+  H[0 * 4 + 0] = q + Mcc;
+  H[0 * 4 + 2] = q + Mcc + Mbc;
+  H[2 * 4 + 2] = q + Mcc;
+  H[ib * 4 + ib] += Mbb + 2.0 * Mbc;
+  H[1 * 4 + 1] = -ca / (ua * ua) + Mzz * za * za + Gz * z_aa;
+  H[1 * 4 + 3] = Mzz * za * zb + Gz * z_ab;
+  H[3 * 4 + 3] = -cb / (ub * ub) + Mzz * zb * zb + Gz * z_bb;
+  H[0 * 4 + 1] = -1.0 / ua + Mcz * za;
+  H[0 * 4 + 3] = Mcz * zb;
+  H[1 * 4 + 2] = Mcz * za;
+  H[2 * 4 + 3] = -1.0 / ub + Mcz * zb;
+  if (ib == 0) {
+    H[0 * 4 + 1] += Mbz * za;
+    H[0 * 4 + 3] += Mbz * zb;
+  } else {
+    H[1 * 4 + 2] += Mbz * za;
+    H[2 * 4 + 3] += Mbz * zb;
+  }
+  for (std::size_t i = 0; i < 4; ++i)
+    for (std::size_t j = 0; j < i; ++j) H[i * 4 + j] = H[j * 4 + i];
   return out;
 }
 
@@ -353,18 +351,9 @@ inline LogWithHessian pareto_log_window_quadrature_hessian(double m, double alph
   return out;
 }
 
-/// log K, K = integral over [t0, t1] of (alpha+u)^-m (beta+u)^-(s+1) du, with its gradient and
-/// Hessian in (m, alpha, s, beta); value -inf (K = 0) when t0 == t1. The tables serve m's
-/// frequency at these parameters.
-inline LogWithHessian pareto_log_window_hessian(double m, double alpha, double s, double beta,
-                                                double t0, double t1,
-                                                const UnitSeriesDerivativeTable* table = nullptr) {
+/// log K from the tails at its ends, K = J(t0) - J(t1); value -inf when J(t1) >= J(t0).
+inline LogWithHessian combine_tails(const LogWithHessian& j0, const LogWithHessian& j1) {
   LogWithHessian out;
-  if (!(t1 > t0)) return out;
-  const double z0 = std::abs(alpha - beta) / (std::max(alpha, beta) + t0);
-  if (z0 > 0.9) return pareto_log_window_quadrature_hessian(m, alpha, s, beta, t0, t1);
-  const LogWithHessian j0 = pareto_log_tail_hessian(m, alpha, s, beta, t0, table);
-  const LogWithHessian j1 = pareto_log_tail_hessian(m, alpha, s, beta, t1, table);
   const double d = j1.value - j0.value;
   if (!(d < 0)) return out;
   // K / J0 = 1 - e; K' / K = (g0 - e g1) / (1 - e);
@@ -373,12 +362,30 @@ inline LogWithHessian pareto_log_window_hessian(double m, double alpha, double s
   out.value = j0.value + std::log1p(-e);
   for (std::size_t i = 0; i < 4; ++i) out.grad[i] = (j0.grad[i] - e * j1.grad[i]) * inv;
   for (std::size_t i = 0; i < 4; ++i)
-    for (std::size_t j = 0; j < 4; ++j) {
+    for (std::size_t j = i; j < 4; ++j) {
       const double second = j0.hess[i * 4 + j] + j0.grad[i] * j0.grad[j] -
                             e * (j1.hess[i * 4 + j] + j1.grad[i] * j1.grad[j]);
-      out.hess[i * 4 + j] = second * inv - out.grad[i] * out.grad[j];
+      out.hess[i * 4 + j] = out.hess[j * 4 + i] = second * inv - out.grad[i] * out.grad[j];
     }
   return out;
+}
+
+/// Whether log K over [t0, ...] is summed from tail series (else integrated).
+inline bool pareto_window_uses_series(double alpha, double beta, double t0) {
+  return std::abs(alpha - beta) / (std::max(alpha, beta) + t0) <= 0.9;
+}
+
+/// log K, K = integral over [t0, t1] of (alpha+u)^-m (beta+u)^-(s+1) du, with its gradient and
+/// Hessian in (m, alpha, s, beta); value -inf (K = 0) when t0 == t1. The tables serve m's
+/// frequency at these parameters.
+inline LogWithHessian pareto_log_window_hessian(double m, double alpha, double s, double beta,
+                                                double t0, double t1,
+                                                const UnitSeriesDerivativeTable* table = nullptr) {
+  if (!(t1 > t0)) return LogWithHessian{};
+  if (!pareto_window_uses_series(alpha, beta, t0))
+    return pareto_log_window_quadrature_hessian(m, alpha, s, beta, t0, t1);
+  return combine_tails(pareto_log_tail_hessian(m, alpha, s, beta, t0, table),
+                       pareto_log_tail_hessian(m, alpha, s, beta, t1, table));
 }
 
 }  // namespace custinsight::detail
