@@ -32,10 +32,6 @@ struct ParetoNBDLikelihood {
   static constexpr std::array<const char*, 4> kNames = {"r", "alpha", "s", "beta"};
   static constexpr const char* kModelName = "ParetoNBDModel";
 
-  /// Patterns per block of the objective's sum: each costs two tail series, so even small
-  /// data sets (CDNOW's 1,016 patterns) split into enough blocks for every thread.
-  static constexpr std::ptrdiff_t kObjectiveBlock = 128;
-
   /// The tails J(x, t) of the window integrals that patterns share: pattern i's window runs
   /// from tail at_recency[i] (t = t_x) to tail at_T[i] (t = T). In CDNOW 1,016 patterns need
   /// 943 distinct tails instead of 2,032. Only built for the Newton steps' Hessian evaluations
@@ -101,8 +97,10 @@ struct ParetoNBDLikelihood {
       const double r = theta[0], alpha = theta[1], s = theta[2], beta = theta[3];
       ws.tails.resize(context->tail_t.size());
       // Each tail is computed once by one thread; tails past the series' range are left
-      // unset, their windows being integrated per pattern.
-      parallel_chunks(static_cast<std::ptrdiff_t>(ws.tails.size()), 64,
+      // unset, their windows being integrated per pattern. Like the patterns' blocks in
+      // mean_objective, small fits stay on one thread: an evaluation of CDNOW takes ~0.2 ms,
+      // and a fork-join waits for the other core, which on a busy machine costs more.
+      parallel_chunks(static_cast<std::ptrdiff_t>(ws.tails.size()), 2048,
                       [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
                         for (std::ptrdiff_t k = begin; k < end; ++k) {
                           const auto uk = static_cast<std::size_t>(k);
@@ -142,8 +140,13 @@ struct ParetoNBDLikelihood {
                     m, alpha, s, beta, tx, T,
                     ws.tabulated ? &ws.derivative_series.by_x[xi] : nullptr);
       const double lK = ws.log_s + K.value;
-      const double mix = log_add_exp(lA, lK);
-      const double wK = std::isfinite(K.value) ? std::exp(lK - mix) : 0.0;
+      // mix = log(e^lA + e^lK) and wK = e^(lK - mix) from one exp and one log1p
+      double mix = lA, wK = 0.0;
+      if (std::isfinite(K.value)) {
+        const double d = lK - lA, e = std::exp(-std::abs(d));
+        mix = std::max(lA, lK) + std::log1p(e);
+        wK = d > 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+      }
       const double wA = 1.0 - wK;
       const double inv_aT = 1.0 / (alpha + T), inv_bT = 1.0 / (beta + T);
       const std::array<double, 4> gA = {-l_aT, -m * inv_aT, -l_bT, -s * inv_bT};
@@ -155,7 +158,7 @@ struct ParetoNBDLikelihood {
       for (std::size_t j = 0; j < 4; ++j) g[j] += wA * gA[j] + wK * gK[j];
       const double c = wA * wK;
       for (std::size_t j = 0; j < 4; ++j)
-        for (std::size_t k = 0; k < 4; ++k)
+        for (std::size_t k = j; k < 4; ++k)
           h[j * 4 + k] = wK * K.hess[j * 4 + k] + c * (gK[j] - gA[j]) * (gK[k] - gA[k]);
       // lA'' and the terms outside the bracket: log (r)_x + r log alpha + s log beta
       h[0 * 4 + 0] -= ws.r.harmonic2[xi];
@@ -164,8 +167,8 @@ struct ParetoNBDLikelihood {
       h[2 * 4 + 2] -= wK / (s * s);
       h[2 * 4 + 3] += 1.0 / beta - wA * inv_bT;
       h[3 * 4 + 3] += -s / (beta * beta) + wA * s * inv_bT * inv_bT;
-      h[1 * 4 + 0] = h[0 * 4 + 1];
-      h[3 * 4 + 2] = h[2 * 4 + 3];
+      for (std::size_t j = 1; j < 4; ++j)
+        for (std::size_t k = 0; k < j; ++k) h[j * 4 + k] = h[k * 4 + j];
       return ws.r.log_rising[xi] + r * ws.log_alpha + s * ws.log_beta + mix;
     }
     const LogWithGradient K =

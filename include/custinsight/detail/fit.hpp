@@ -109,10 +109,7 @@ double mean_objective(const Model& model, const Patterns& p, const Eigen::Vector
     }
   }();
   const Eigen::Index n = p.size();
-  constexpr std::ptrdiff_t kBlock = [] {
-    if constexpr (requires { Model::kObjectiveBlock; }) return Model::kObjectiveBlock;
-    else return std::ptrdiff_t{2048};
-  }();
+  constexpr std::ptrdiff_t kBlock = 2048;
   const std::ptrdiff_t n_blocks = (n + kBlock - 1) / kBlock;
   std::vector<std::array<double, kAcc>> partial(static_cast<std::size_t>(n_blocks));
   parallel_chunks(n_blocks, 1, [&](std::ptrdiff_t b, std::ptrdiff_t) {

@@ -34,7 +34,7 @@ struct UnitSeriesDerivatives {
 /// Term n >= 1 of F and of its derivatives, without the power of z: S, b, c, bb, bc and cc
 /// multiply z^n, bz, cz and z multiply z^(n-1), zz multiplies z^(n-2).
 struct UnitSeriesTerm {
-  double S, b, c, bb, bc, cc, bz, cz, z, zz, bound;
+  double S, b, c, bb, bc, cc, bz, cz, z, zz, bound1, bound2;
 };
 
 /// Appends term n (1-based) given the running (b)_n / (c)_n and harmonic sums.
@@ -51,16 +51,26 @@ inline UnitSeriesTerm unit_series_term(double n, double coef, double hb, double 
   t.cz = -n * coef * hc;
   t.z = n * coef;
   t.zz = n * (n - 1.0) * coef;
-  // What the stopping test multiplies z^(n-2) by: the second-order weights grow like
-  // n^2 (1 + hb + hc)^2, and measuring in z^(n-2) keeps F_zz accurate for tiny z.
+  // What the stopping test multiplies z^n (first derivatives, as in hyp2f1_unit) and
+  // z^(n-2) (second derivatives, whose weights grow like n^2 (1 + hb + hc)^2; measured in
+  // z^(n-2), F_zz stays accurate for tiny z) by.
   const double g = (n + 2.0) * (1.0 + hb + hc);
-  t.bound = coef * g * g;
+  t.bound1 = coef * g;
+  t.bound2 = coef * g * g;
   return t;
 }
 
-/// Accumulates terms into out; true once the tail is negligible (the n > 2 terms checked).
-inline bool add_unit_series_term(const UnitSeriesTerm& t, double n, double z, double p0, double p1,
-                                 double p2, UnitSeriesDerivatives& out) {
+/// The tail after a term is negligible: below 1e-17 of F for F and its first derivatives
+/// (the test of hyp2f1_unit), below 1e-13 for the second derivatives, which only steer
+/// Newton's steps and give standard errors. z2 = z^2, p2 = z^(n-2).
+inline bool unit_series_tail_negligible(const UnitSeriesTerm& t, double n, double z, double z2,
+                                        double p2, double S) {
+  return n > 2.0 && std::max(t.bound1 * z2, 1e-4 * t.bound2) * p2 <= 1e-17 * S * (1.0 - z) * (1.0 - z);
+}
+
+/// Accumulates terms into out; true once the tail is negligible.
+inline bool add_unit_series_term(const UnitSeriesTerm& t, double n, double z, double z2,
+                                 double p0, double p1, double p2, UnitSeriesDerivatives& out) {
   out.S += t.S * p0;
   out.d[0] += t.b * p0;
   out.d[1] += t.c * p0;
@@ -71,7 +81,7 @@ inline bool add_unit_series_term(const UnitSeriesTerm& t, double n, double z, do
   out.d2[4] += t.cc * p0;
   out.d2[5] += t.cz * p1;
   out.d2[8] += t.zz * p2;
-  return n > 2.0 && t.bound * p2 <= 1e-17 * out.S * (1.0 - z) * (1.0 - z);
+  return unit_series_tail_negligible(t, n, z, z2, p2, out.S);
 }
 
 inline void symmetrize_unit_series(UnitSeriesDerivatives& f) {
@@ -96,7 +106,8 @@ inline UnitSeriesDerivatives unit_series_derivatives(double b, double c, double 
     p2 = p1;
     p1 = p0;
     p0 *= z;
-    if (add_unit_series_term(unit_series_term(n, coef, hb, hc, hb2, hc2), n, z, p0, p1, p2, f))
+    if (add_unit_series_term(unit_series_term(n, coef, hb, hc, hb2, hc2), n, z, z * z, p0, p1,
+                             p2, f))
       break;
     if (coef == 0.0 || std::isnan(coef)) break;
   }
@@ -124,7 +135,7 @@ class UnitSeriesDerivativeTable {
       p1 = p0;
       p0 *= z_max;
       // F >= 1, and a smaller z passes the test no later than z_max does.
-      if (n > 2.0 && terms_.back().bound * p2 <= 1e-17 * (1.0 - z_max) * (1.0 - z_max)) break;
+      if (unit_series_tail_negligible(terms_.back(), n, z_max, z_max * z_max, p2, 1.0)) break;
       if (coef == 0.0 || std::isnan(coef)) break;
     }
   }
@@ -133,11 +144,12 @@ class UnitSeriesDerivativeTable {
   bool evaluate(double z, UnitSeriesDerivatives& f) const {
     f = UnitSeriesDerivatives{};
     double p0 = 1.0, p1 = 0.0, p2 = 0.0;
+    const double z2 = z * z;
     for (std::size_t k = 0; k < terms_.size(); ++k) {
       p2 = p1;
       p1 = p0;
       p0 *= z;
-      if (add_unit_series_term(terms_[k], static_cast<double>(k + 1), z, p0, p1, p2, f)) {
+      if (add_unit_series_term(terms_[k], static_cast<double>(k + 1), z, z2, p0, p1, p2, f)) {
         symmetrize_unit_series(f);
         return true;
       }
@@ -358,8 +370,10 @@ inline LogWithHessian combine_tails(const LogWithHessian& j0, const LogWithHessi
   if (!(d < 0)) return out;
   // K / J0 = 1 - e; K' / K = (g0 - e g1) / (1 - e);
   // K'' / K = (H0 + g0 g0^T - e (H1 + g1 g1^T)) / (1 - e).
-  const double e = std::exp(d), inv = 1.0 / -std::expm1(d);
-  out.value = j0.value + std::log1p(-e);
+  // One expm1 serves both e and 1 - e (e = 1 + expm1(d) loses relative digits only where e is
+  // negligible next to 1).
+  const double em1 = std::expm1(d), e = 1.0 + em1, inv = -1.0 / em1;
+  out.value = j0.value + std::log(-em1);
   for (std::size_t i = 0; i < 4; ++i) out.grad[i] = (j0.grad[i] - e * j1.grad[i]) * inv;
   for (std::size_t i = 0; i < 4; ++i)
     for (std::size_t j = i; j < 4; ++j) {
