@@ -16,10 +16,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
 #include "custinsight/detail/hyp2f1.hpp"
+#include "custinsight/detail/simd_math.hpp"
 
 namespace custinsight::detail {
 
@@ -115,6 +117,51 @@ inline UnitSeriesDerivatives unit_series_derivatives(double b, double c, double 
   return f;
 }
 
+static_assert(sizeof(UnitSeriesTerm) == 12 * sizeof(double));
+
+/// Terms 3.. of the derivative series from a table, with the sums in three vectors of four:
+/// (S, F_b, F_c, F_bb) times z^n, (F_bc, F_cc, F_bz, F_cz) times (z^n, z^n, z^(n-1),
+/// z^(n-1)) and (F_z, F_zz) times (z^(n-1), z^(n-2)), which is how UnitSeriesTerm lays its
+/// weights out. Compiled per instruction set (simd_math.hpp); the terms before the third
+/// (where the powers are not yet a geometric sequence) are added by the caller.
+/// @return true once the tail is negligible, false if the table ran out first
+[[maybe_unused]] CUSTINSIGHT_SIMD_CLONES static bool unit_series_vector_tail(
+    const UnitSeriesTerm* terms, std::size_t count, double z, UnitSeriesDerivatives& f) {
+  using v4d = double __attribute__((vector_size(32)));
+  const double z2 = z * z, z3 = z2 * z, tol = 1e-17 * (1.0 - z) * (1.0 - z);
+  v4d a0 = {f.S, f.d[0], f.d[1], f.d2[0]}, a1 = {f.d2[1], f.d2[4], f.d2[2], f.d2[5]},
+      a2 = {f.d[2], f.d2[8], 0.0, 0.0};
+  v4d p0 = v4d{} + z3, p1 = {z3, z3, z2, z2}, p2 = {z2, z, 0.0, 0.0};
+  bool done = false;
+  for (std::size_t k = 2; k < count; ++k) {
+    v4d t0, t1, t2;
+    const char* at = reinterpret_cast<const char*>(terms + k);
+    std::memcpy(&t0, at, sizeof t0);
+    std::memcpy(&t1, at + sizeof t0, sizeof t1);
+    std::memcpy(&t2, at + 2 * sizeof t0, sizeof t2);
+    a0 += t0 * p0;
+    a1 += t1 * p1;
+    a2 += t2 * p2;
+    // unit_series_tail_negligible with p2 = z^(n-2) in p2[1]
+    if (std::max(t2[2] * z2, 1e-4 * t2[3]) * p2[1] <= tol * a0[0]) {
+      done = true;
+      break;
+    }
+    p0 *= z;
+    p1 *= z;
+    p2 *= z;
+  }
+  f.S = a0[0];
+  f.d = {a0[1], a0[2], a2[0]};
+  f.d2[0] = a0[3];
+  f.d2[1] = a1[0];
+  f.d2[4] = a1[1];
+  f.d2[2] = a1[2];
+  f.d2[5] = a1[3];
+  f.d2[8] = a2[1];
+  return done;
+}
+
 /// unit_series_derivatives from terms tabulated once per (b, c) and likelihood evaluation.
 class UnitSeriesDerivativeTable {
  public:
@@ -143,18 +190,13 @@ class UnitSeriesDerivativeTable {
   /// false if the table ran out before the series converged at z.
   bool evaluate(double z, UnitSeriesDerivatives& f) const {
     f = UnitSeriesDerivatives{};
-    double p0 = 1.0, p1 = 0.0, p2 = 0.0;
-    const double z2 = z * z;
-    for (std::size_t k = 0; k < terms_.size(); ++k) {
-      p2 = p1;
-      p1 = p0;
-      p0 *= z;
-      if (add_unit_series_term(terms_[k], static_cast<double>(k + 1), z, z2, p0, p1, p2, f)) {
-        symmetrize_unit_series(f);
-        return true;
-      }
-    }
-    return false;
+    if (terms_.size() < 3) return false;
+    // Terms 1 and 2 (the stopping test starts at 3), then the vector loop.
+    add_unit_series_term(terms_[0], 1.0, z, z * z, z, 1.0, 0.0, f);
+    add_unit_series_term(terms_[1], 2.0, z, z * z, z * z, z, 1.0, f);
+    if (!unit_series_vector_tail(terms_.data(), terms_.size(), z, f)) return false;
+    symmetrize_unit_series(f);
+    return true;
   }
 
  private:
