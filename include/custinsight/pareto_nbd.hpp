@@ -4,7 +4,9 @@
 /// @brief Pareto/NBD (Schmittlein, Morrison & Colombo 1987): while alive, purchases are
 /// Poisson with a Gamma(r, alpha) rate; lifetimes are exponential with a Gamma(s, beta) rate.
 /// The likelihood is evaluated as in Fader, Hardie & Lee's note on the Pareto/NBD, with the
-/// hypergeometric terms in log space (see detail/hyp2f1.hpp).
+/// hypergeometric terms in log space (see detail/hyp2f1.hpp). The fit takes Newton steps on
+/// the exact Hessian (detail/pareto_hessian.hpp), with the tail integrals that patterns share
+/// computed once per evaluation.
 
 #include <Eigen/Core>
 #include <array>

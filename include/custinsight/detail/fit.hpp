@@ -160,7 +160,9 @@ double mean_objective(const Model& model, const Patterns& p, const Eigen::Vector
 
 /// Fit `model` on patterns. The model provides kParams, names(), prepare(theta, patterns),
 /// pattern_loglik(workspace, theta, patterns, i, grad), initial_params(patterns),
-/// check_identifiable(patterns), penalty_scale(patterns) and penalty_divisor(patterns).
+/// check_identifiable(patterns), penalty_scale(patterns) and penalty_divisor(patterns); with
+/// an analytic Hessian, prepare(theta, patterns, hessian) and pattern_loglik(..., grad, hess);
+/// optionally a FitContext built once per fit (see HasFitContext).
 template <class Model>
 absl::StatusOr<FitResult> fit_patterns(const Model& model, const Patterns& p,
                                        const FitOptions& options) {
