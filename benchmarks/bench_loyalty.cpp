@@ -52,7 +52,7 @@ void BM_ParetoFit(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_ParetoFit)->Arg(10'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParetoFit)->Arg(2'357)->Arg(10'000)->Unit(benchmark::kMillisecond);
 
 void BM_BetaGeoProbabilityAlive(benchmark::State& state) {
   const Histories& h = simulated(state.range(0));

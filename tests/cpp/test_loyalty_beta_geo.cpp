@@ -153,6 +153,33 @@ TEST(BetaGeoModel, TabulatedSeriesMatchesPerCustomerSeries) {
   expect_table_matches_series<1>();
 }
 
+// Horizons in no particular order, more than one group of four (each group stops on its own
+// largest z) and a partial last group, against the per-customer series one horizon at a time.
+TEST(BetaGeoModel, HorizonsInAnyOrderMatchPerCustomerSeries) {
+  Eigen::VectorXd theta(4);
+  theta << 0.243, 4.414, 0.793, 2.426;
+  const ci::detail::BetaGeoFamilyKernels<0> k(theta);
+  const std::vector<double> horizons{52.14, 4.345, 30.0, 0.5, 13.0, 26.07, 39.1,
+                                     8.69,  17.4,  21.7, 43.4, 47.8, 100.0};
+  std::vector<double> x, tx, T;
+  for (double xi : {0.0, 1.0, 3.0, 12.0, 80.0})
+    for (double age : {0.5, 10.0, 38.86, 75.0}) {
+      x.push_back(xi);
+      tx.push_back(xi == 0 ? 0.0 : age * 0.4);
+      T.push_back(age);
+    }
+  const auto matrix =
+      ci::BetaGeoFamily<0>::conditional_expected_at_horizons(theta, horizons, x, tx, T).value();
+  for (std::size_t i = 0; i < x.size(); ++i)
+    for (std::size_t h = 0; h < horizons.size(); ++h) {
+      double ref = 0.0;
+      k.conditional_expected(x[i], tx[i], T[i], &horizons[h], &ref, 1);
+      EXPECT_NEAR(matrix(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(h)), ref,
+                  1e-10 * ref)
+          << "x " << x[i] << " T " << T[i] << " t " << horizons[h];
+    }
+}
+
 // Short horizons for a customer without repeat purchases (P(alive) = 1), against the series
 // summed in 50-digit decimal arithmetic (Python's decimal module).
 TEST(BetaGeoModel, ShortHorizonsKeepTheirDigits) {

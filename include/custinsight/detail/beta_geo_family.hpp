@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -342,54 +343,38 @@ struct BetaGeoFamily {
   }
 
  private:
-  /// What one customer's expectations at every horizon share.
-  struct Customer {
-    double x, tx, T, age, log_age, scale;
-    Customer(const Kernels& k, double x_, double tx_, double T_)
-        : x(x_), tx(tx_), T(T_), age(k.alpha + T_), log_age(std::log(k.alpha + T_)),
-          scale((k.a + k.b + x_ + Offset - 1.0) / (k.a - 1.0) * k.probability_alive(x_, tx_, T_)) {}
-
-    /// E[X(T, T + t] | history] from the table; the per-customer series where it cannot serve.
-    double expected(const Kernels& k, const detail::ExpectedSeriesTable& table, double t) const {
-      const double z = t / (age + t);
-      double s = 0.0;
-      if (!table.usable() || !table.series_minus_one(static_cast<std::size_t>(x), z, s)) {
-        double e = 0.0;
-        k.conditional_expected(x, tx, T, &t, &e, 1);
-        return e;
-      }
-      // 1 - (1 - z)^(a - 1) (1 + s). Plain log and exp are twice as fast as log1p and expm1
-      // and as accurate while the result is not small; near 0 (short horizons) the slow forms.
-      const double v = std::exp((k.a - 1.0) * (log_age - std::log(age + t))) * (1.0 + s);
-      const double one_minus = std::abs(1.0 - v) >= 1e-3
-                                   ? 1.0 - v
-                                   : -std::expm1((k.a - 1.0) * std::log1p(-z) + std::log1p(s));
-      return scale * one_minus;
+  /// E at nt <= 64 horizons for one customer from the table (the horizons share its
+  /// coefficients), given scale = (a + b + n - 1) / (a - 1) P(alive) and the powers
+  /// ((alpha + T) / (alpha + T + t))^(a - 1) (NaN where the caller could not take them);
+  /// the per-customer series where the table cannot serve.
+  static void expected_many(const Kernels& k, const detail::ExpectedSeriesTable& table, double x,
+                            double tx, double T, double scale, const double* t,
+                            const double* power, double* out, int nt) {
+    // Only the first nt entries are written and read; zeroing all 64 would cost more than
+    // the arithmetic for twelve horizons.
+    std::array<double, detail::ExpectedSeriesTable::kMaxHorizons> z, s;
+    const double age = k.alpha + T;
+    for (int h = 0; h < nt; ++h) z[static_cast<std::size_t>(h)] = t[h] / (age + t[h]);
+    if (!table.usable() ||
+        !table.series_minus_one_many(static_cast<std::size_t>(x), z.data(), s.data(), nt)) {
+      k.conditional_expected(x, tx, T, t, out, nt);
+      return;
     }
-
-    /// E at nt <= 64 horizons at once; they share the table's coefficients.
-    void expected_many(const Kernels& k, const detail::ExpectedSeriesTable& table,
-                       const double* t, double* out, int nt) const {
-      std::array<double, detail::ExpectedSeriesTable::kMaxHorizons> z{}, s{};
-      for (int h = 0; h < nt; ++h) z[static_cast<std::size_t>(h)] = t[h] / (age + t[h]);
-      if (!table.usable() ||
-          !table.series_minus_one_many(static_cast<std::size_t>(x), z.data(), s.data(), nt)) {
-        k.conditional_expected(x, tx, T, t, out, nt);
-        return;
-      }
-      for (int h = 0; h < nt; ++h) {
-        const auto uh = static_cast<std::size_t>(h);
-        // (1 - z)^(a - 1) (1 + s) with one log and one exp; 1 minus it keeps its digits while
-        // it is not close to 1 (longer horizons), the slower log1p/expm1 form covers the rest.
-        const double v = std::exp((k.a - 1.0) * (log_age - std::log(age + t[h]))) * (1.0 + s[uh]);
-        const double one_minus =
-            std::abs(1.0 - v) >= 1e-3
-                ? 1.0 - v
-                : -std::expm1((k.a - 1.0) * std::log1p(-z[uh]) + std::log1p(s[uh]));
-        out[h] = scale * one_minus;
-      }
+    for (int h = 0; h < nt; ++h) {
+      const auto uh = static_cast<std::size_t>(h);
+      const double p = std::isnan(power[h])
+                           ? std::exp((k.a - 1.0) * (std::log(age) - std::log(age + t[h])))
+                           : power[h];
+      // 1 - (1 - z)^(a - 1) (1 + s) keeps its digits while it is not close to 0 (longer
+      // horizons); the slower log1p/expm1 form covers the rest.
+      const double v = p * (1.0 + s[uh]);
+      const double one_minus =
+          std::abs(1.0 - v) >= 1e-3
+              ? 1.0 - v
+              : -std::expm1((k.a - 1.0) * std::log1p(-z[uh]) + std::log1p(s[uh]));
+      out[h] = scale * one_minus;
     }
-  };
+  }
 
   /// Coefficient tables for the call, or an unusable one (then the per-customer series runs).
   static detail::ExpectedSeriesTable make_table(const Eigen::VectorXd& theta,
@@ -420,20 +405,52 @@ struct BetaGeoFamily {
     const auto n = static_cast<std::ptrdiff_t>(frequency.size());
     std::atomic<std::ptrdiff_t> first_nan{n};
     constexpr std::size_t kGroup = detail::ExpectedSeriesTable::kMaxHorizons;
-    detail::parallel_for(n, [&](std::ptrdiff_t i) {
-      start(i);
-      const Customer c(k, frequency[i], recency[i], T[i]);
-      std::array<double, kGroup> e{};
-      for (std::size_t first = 0; first < horizons.size(); first += kGroup) {
-        const std::size_t count = std::min(kGroup, horizons.size() - first);
-        c.expected_many(k, table, horizons.data() + first, e.data(), static_cast<int>(count));
-        for (std::size_t h = 0; h < count; ++h) {
-          if (std::isnan(e[h])) {
-            std::ptrdiff_t seen = first_nan.load();
-            while (i < seen && !first_nan.compare_exchange_weak(seen, i)) {
+    const std::size_t nh = horizons.size();
+    // Blocks of customers: P(alive) and the powers of every customer and horizon with the
+    // vector log and exp (simd_math.hpp; glibc's scalar pair costs more than the series), then
+    // the series one customer at a time. The vector functions work element by element, so a
+    // customer's results do not depend on the block boundaries.
+    const std::ptrdiff_t block = std::max<std::ptrdiff_t>(8, 4096 / static_cast<std::ptrdiff_t>(nh));
+    detail::parallel_chunks(n, block, [&](std::ptrdiff_t begin, std::ptrdiff_t end) {
+      const std::ptrdiff_t len = end - begin;
+      const auto ulen = static_cast<std::size_t>(len);
+      std::vector<double> alive(ulen), ratio(ulen * nh), power(ulen * nh);
+      detail::simd::probability_alive(k.r, k.alpha, k.a, k.b, Offset, frequency.data() + begin,
+                                      recency.data() + begin, T.data() + begin, alive.data(),
+                                      len);
+      for (std::size_t j = 0; j < ulen; ++j) {
+        const double age = k.alpha + T[static_cast<std::size_t>(begin) + j];
+        for (std::size_t h = 0; h < nh; ++h) ratio[j * nh + h] = age / (age + horizons[h]);
+      }
+      // The vector log needs normal positive arguments; the rest (absurdly long horizons)
+      // take the scalar functions.
+      std::vector<std::uint8_t> scalar(ratio.size());
+      for (std::size_t q = 0; q < ratio.size(); ++q) {
+        scalar[q] = !(ratio[q] >= 1e-300);
+        if (scalar[q]) ratio[q] = 1.0;
+      }
+      detail::simd::pow_positive(ratio.data(), k.a - 1.0, power.data(),
+                                 static_cast<std::ptrdiff_t>(ratio.size()));
+      for (std::size_t q = 0; q < ratio.size(); ++q)
+        if (scalar[q]) power[q] = std::numeric_limits<double>::quiet_NaN();
+      std::array<double, kGroup> e;
+      for (std::ptrdiff_t i = begin; i < end; ++i) {
+        const auto ui = static_cast<std::size_t>(i), j = static_cast<std::size_t>(i - begin);
+        start(i);
+        const double x = frequency[ui];
+        const double scale = (k.a + k.b + x + Offset - 1.0) / (k.a - 1.0) * alive[j];
+        for (std::size_t first = 0; first < nh; first += kGroup) {
+          const std::size_t count = std::min(kGroup, nh - first);
+          expected_many(k, table, x, recency[ui], T[ui], scale, horizons.data() + first,
+                        power.data() + j * nh + first, e.data(), static_cast<int>(count));
+          for (std::size_t h = 0; h < count; ++h) {
+            if (std::isnan(e[h])) {
+              std::ptrdiff_t seen = first_nan.load();
+              while (i < seen && !first_nan.compare_exchange_weak(seen, i)) {
+              }
             }
+            sink(i, first + h, e[h]);
           }
-          sink(i, first + h, e[h]);
         }
       }
     });

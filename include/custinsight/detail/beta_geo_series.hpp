@@ -15,11 +15,64 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <span>
 #include <utility>
 #include <vector>
 
+#include "custinsight/detail/simd_math.hpp"
+
 namespace custinsight::detail {
+
+/// sum_{k >= 1} coef[k] z_l^k for four z_l in [0, 1), with the stopping test of
+/// hyp2f1_series on the largest z (ratio[k - 1] = |coef[k] / coef[k - 1]|) applied every
+/// fourth term, as in series_minus_one: four partial sums with powers stepping by z^4 keep
+/// four independent multiply-add chains in flight. Vector code compiled per instruction set
+/// (simd_math.hpp), so that AVX2 handles the four z in one instruction.
+/// @return false if the coefficients end before the series has converged
+[[maybe_unused]] CUSTINSIGHT_SIMD_CLONES static bool series_four(const double* coef,
+                                                                 const double* ratio,
+                                                                 std::size_t terms, bool exact,
+                                                                 const double* z, double* out) {
+  using v4d = double __attribute__((vector_size(32)));
+  v4d zz;
+  std::memcpy(&zz, z, sizeof zz);
+  int top = 0;
+  for (int l = 1; l < 4; ++l)
+    if (z[l] > z[top]) top = l;
+  const double z_top = z[top];
+  const v4d z2 = zz * zz, z4 = z2 * z2;
+  v4d p0 = zz, p1 = z2, p2 = z2 * zz, p3 = z4;
+  v4d s0 = v4d{}, s1 = v4d{}, s2 = v4d{}, s3 = v4d{};
+  std::size_t k = 0;
+  for (; k + 4 <= terms; k += 4) {
+    s0 += coef[k + 1] * p0;
+    s1 += coef[k + 2] * p1;
+    s2 += coef[k + 3] * p2;
+    const v4d last = coef[k + 4] * p3;
+    s3 += last;
+    p0 *= z4;
+    p1 *= z4;
+    p2 *= z4;
+    p3 *= z4;
+    const double q = ratio[k + 3] * z_top;
+    if (q < 1.0) {
+      const v4d partial = (s0 + s1) + (s2 + s3);
+      if (std::abs(last[top]) * q <= 1e-17 * std::abs(1.0 + partial[top]) * (1.0 - q)) {
+        std::memcpy(out, &partial, sizeof partial);
+        return true;
+      }
+    }
+  }
+  // The table's last few terms, one at a time; an exact table (a polynomial) ends here.
+  v4d sum = (s0 + s1) + (s2 + s3);
+  for (; k < terms; ++k) {
+    sum += coef[k + 1] * p0;
+    p0 *= zz;
+  }
+  std::memcpy(out, &sum, sizeof sum);
+  return exact || z_top == 0.0;
+}
 
 /// Series coefficients c_k = (A)_k (B)_k / ((C)_k k!) for every frequency up to a maximum,
 /// long enough to converge at the largest z of the call.
@@ -112,21 +165,21 @@ class ExpectedSeriesTable {
     return t.exact || z == 0.0;
   }
 
-  /// F(A, B; C; z_j) - 1 for several z_j <= z_max sharing the frequency x: each coefficient
-  /// is loaded once for all of them and the updates of the z_j are independent (the compiler
-  /// vectorises them). The largest z converges last, so the stopping test watches it alone.
+  /// F(A, B; C; z_j) - 1 for several z_j <= z_max sharing the frequency x, four at a time:
+  /// each coefficient is loaded once for the four, and each group of four stops when its
+  /// largest z has converged (short horizons need far fewer terms than long ones).
   /// @return false if the table ends before the series have converged
   bool series_minus_one_many(std::size_t x, const double* z, double* out, int nz) const {
-    // Horizons in lanes of four (padded with z = 0); a compile-time number of lanes lets the
-    // compiler keep every power and partial sum in SIMD registers.
-    switch ((nz + 3) / 4) {
-      case 0: return true;
-      case 1: return series_lanes<1>(tables_[x], z, out, nz);
-      case 2: return series_lanes<2>(tables_[x], z, out, nz);
-      case 3: return series_lanes<3>(tables_[x], z, out, nz);
-      case 4: return series_lanes<4>(tables_[x], z, out, nz);
-      default: return series_lanes<kMaxHorizons / 4>(tables_[x], z, out, nz);
+    const Table& t = tables_[x];
+    bool converged = true;
+    for (int first = 0; first < nz; first += 4) {
+      const int count = std::min(4, nz - first);
+      double zz[4] = {0.0, 0.0, 0.0, 0.0}, sum[4];
+      for (int l = 0; l < count; ++l) zz[l] = z[first + l];
+      converged &= series_four(t.coef.data(), t.ratio.data(), t.ratio.size(), t.exact, zz, sum);
+      for (int l = 0; l < count; ++l) out[first + l] = sum[l];
     }
+    return converged;
   }
 
   static constexpr int kMaxHorizons = 64;
@@ -138,42 +191,6 @@ class ExpectedSeriesTable {
     bool exact = false;
   };
 
-  template <int Lanes>
-  static bool series_lanes(const Table& t, const double* z, double* out, int nz) {
-    using Lane = Eigen::Array4d;
-    std::array<Lane, Lanes> zz, power, sum;
-    int top = 0;
-    for (int g = 0; g < Lanes; ++g) {
-      for (int l = 0; l < 4; ++l) {
-        const int j = 4 * g + l;
-        zz[static_cast<std::size_t>(g)][l] = j < nz ? z[j] : 0.0;
-        if (j < nz && z[j] > z[top]) top = j;
-      }
-      power[static_cast<std::size_t>(g)].setOnes();
-      sum[static_cast<std::size_t>(g)].setZero();
-    }
-    const double z_top = z[top];
-    const auto gtop = static_cast<std::size_t>(top / 4);
-    const int ltop = top % 4;
-    bool converged = t.exact || z_top == 0.0;
-    const std::size_t terms = t.ratio.size();
-    for (std::size_t k = 0; k < terms; ++k) {
-      const double c = t.coef[k + 1];
-      for (std::size_t g = 0; g < static_cast<std::size_t>(Lanes); ++g) {
-        power[g] *= zz[g];
-        sum[g] += c * power[g];
-      }
-      const double q = t.ratio[k] * z_top;
-      if (q < 1.0 && k > 2 &&
-          std::abs(c * power[gtop][ltop]) * q <=
-              1e-17 * std::abs(1.0 + sum[gtop][ltop]) * (1.0 - q)) {
-        converged = true;
-        break;
-      }
-    }
-    for (int j = 0; j < nz; ++j) out[j] = sum[static_cast<std::size_t>(j / 4)][j % 4];
-    return converged;
-  }
   std::vector<Table> tables_;
 };
 

@@ -10,6 +10,7 @@
 #include <Eigen/Eigenvalues>
 #include <array>
 #include <cmath>
+#include <concepts>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,20 +65,48 @@ concept HasAnalyticHessian = requires(const Model& m, const Patterns& p,
   m.pattern_loglik(m.prepare(theta, p, true), theta, p, Eigen::Index{0}, g, g);
 };
 
+/// Models that find, once per fit, what the patterns share (Model::FitContext from
+/// model.fit_context(patterns)) and take it in prepare(theta, patterns, hessian, &context).
+template <class Model>
+concept HasFitContext = requires(const Model& m, const Patterns& p) {
+  typename Model::FitContext;
+  { m.fit_context(p) } -> std::same_as<typename Model::FitContext>;
+};
+struct NoFitContext {};
+template <class Model>
+struct FitContextOf {
+  using type = NoFitContext;
+};
+template <HasFitContext Model>
+struct FitContextOf<Model> {
+  using type = typename Model::FitContext;
+};
+template <class Model>
+typename FitContextOf<Model>::type make_fit_context(const Model& model, const Patterns& p) {
+  if constexpr (HasFitContext<Model>) return model.fit_context(p);
+  else return {};
+}
+
 /// Mean negative log-likelihood, its gradient and (if `hess_log` is not null and the model
 /// has an analytic Hessian) its Hessian in log-parameters, summed in fixed-size blocks in a
-/// fixed order so that one and two threads agree to the last bit.
+/// fixed order so that one and two threads agree to the last bit. `context` (from
+/// make_fit_context on the same patterns) only saves work; without it the result is the same.
 template <class Model>
 double mean_objective(const Model& model, const Patterns& p, const Eigen::VectorXd& theta,
                       double penalty, const Eigen::VectorXd& penalty_scale,
-                      Eigen::VectorXd& grad_log, Eigen::MatrixXd* hess_log = nullptr) {
+                      Eigen::VectorXd& grad_log, Eigen::MatrixXd* hess_log = nullptr,
+                      const typename FitContextOf<Model>::type* context = nullptr) {
   constexpr int k = Model::kParams;
   constexpr int kAcc = 1 + k + k * k;
   bool want_hessian = false;
   if constexpr (HasAnalyticHessian<Model>) want_hessian = hess_log != nullptr;
   const auto ws = [&] {
-    if constexpr (HasAnalyticHessian<Model>) return model.prepare(theta, p, want_hessian);
-    else return model.prepare(theta, p);
+    if constexpr (HasFitContext<Model>) return model.prepare(theta, p, want_hessian, context);
+    else if constexpr (HasAnalyticHessian<Model>) return model.prepare(theta, p, want_hessian);
+    else {
+      (void)context;
+      return model.prepare(theta, p);
+    }
   }();
   const Eigen::Index n = p.size();
   constexpr std::ptrdiff_t kBlock = 2048;
@@ -131,7 +160,9 @@ double mean_objective(const Model& model, const Patterns& p, const Eigen::Vector
 
 /// Fit `model` on patterns. The model provides kParams, names(), prepare(theta, patterns),
 /// pattern_loglik(workspace, theta, patterns, i, grad), initial_params(patterns),
-/// check_identifiable(patterns), penalty_scale(patterns) and penalty_divisor(patterns).
+/// check_identifiable(patterns), penalty_scale(patterns) and penalty_divisor(patterns); with
+/// an analytic Hessian, prepare(theta, patterns, hessian) and pattern_loglik(..., grad, hess);
+/// optionally a FitContext built once per fit (see HasFitContext).
 template <class Model>
 absl::StatusOr<FitResult> fit_patterns(const Model& model, const Patterns& p,
                                        const FitOptions& options) {
@@ -156,10 +187,11 @@ absl::StatusOr<FitResult> fit_patterns(const Model& model, const Patterns& p,
   }
   const Eigen::VectorXd scale = model.penalty_scale(p);
   const double penalty = options.penalizer_coef / model.penalty_divisor(p);
+  const auto context = make_fit_context(model, p);
   auto objective = [&](const Eigen::VectorXd& phi, Eigen::VectorXd& grad,
                        Eigen::MatrixXd* hess = nullptr) {
     const Eigen::VectorXd theta = phi.array().exp().matrix();
-    return mean_objective(model, p, theta, penalty, scale, grad, hess);
+    return mean_objective(model, p, theta, penalty, scale, grad, hess, &context);
   };
   OptimizeSettings settings;
   settings.max_iterations = options.max_iterations;
