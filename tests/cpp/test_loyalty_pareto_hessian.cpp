@@ -18,12 +18,13 @@ struct Window {
 };
 
 // Series branch with alpha >= beta and alpha < beta, t0 = 0, alpha and beta nearly equal (z
-// about 1e-8), and the quadrature branch (z > 0.9).
+// about 1e-8), and the quadrature branch (z > 0.9), also at a huge s and beta (a fit walking
+// towards a common drop-out rate).
 const std::vector<Window> kWindows = {
     {2.5, 10.6, 0.6, 11.7, 30.4, 38.9}, {0.55, 10.6, 0.6, 11.7, 0.0, 38.9},
     {3.2, 20.0, 1.4, 4.0, 2.0, 30.0},   {0.8, 5.0, 0.7, 5.0 * (1 + 1e-8), 0.0, 12.0},
     {0.5, 1000, 0.5, 0.01, 0, 40},      {1.2, 3.0, 1.0, 0.2, 0.5, 9},
-    {30.4, 0.3, 2.0, 60.0, 1.0, 20.0}};
+    {30.4, 0.3, 2.0, 60.0, 1.0, 20.0}, {1.53, 11.65, 59830.0, 2.6e6, 67.4, 104.4}};
 
 }  // namespace
 

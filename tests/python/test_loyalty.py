@@ -267,3 +267,24 @@ def test_calibration_holdout_table(shared_data):
     predicted = m.predict(ch["duration_holdout"].iloc[0], ch["frequency_cal"], ch["recency_cal"],
                           ch["T_cal"]).sum()
     assert predicted == pytest.approx(ch["frequency_holdout"].sum(), rel=0.15)
+
+
+def test_pareto_nbd_on_a_customer_base_that_fell_silent():
+    # Half a year without any purchase at the end drives the fit towards a common drop-out
+    # rate (s, beta -> infinity), where the likelihood's window integral needs care; the fit
+    # must finish with finite parameters or a clear error, and its predictions stay finite.
+    data = ci.simulate(n_customers=1500, seed=5, start="2023-06-30")
+    end = data.end + pd.Timedelta(days=182)
+    rfm = ci.rfm_summary(data.transactions, "customer_id", "datetime", "amount",
+                         observation_period_end=end, freq="D", freq_multiplier=7)
+    f, r, t = rfm["frequency"], rfm["recency"], rfm["T"]
+    try:
+        m = ci.ParetoNBDModel().fit(f, r, t)
+    except ValueError as err:
+        assert "ParetoNBDModel" in str(err)
+        return
+    assert np.isfinite(m.params_.to_numpy()).all()
+    alive = np.asarray(m.conditional_probability_alive(f, r, t))
+    assert np.isfinite(alive).all() and ((alive >= 0) & (alive <= 1)).all()
+    assert np.isfinite(np.asarray(
+        m.conditional_expected_number_of_purchases_up_to_time(13, f, r, t))).all()

@@ -320,11 +320,21 @@ inline LogWithHessian pareto_log_window_quadrature_hessian(double m, double alph
       0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
   const double mu = std::min(alpha, beta);
   const double da = alpha - mu, db = beta - mu;
-  auto h = [&](double v) {
-    const double e = std::exp(v);
-    return v - m * std::log(e + da) - (s + 1.0) * std::log(e + db);
-  };
   const double v0 = std::log(mu + t0), v1 = std::log(mu + t1);
+  // Relative to v0 through log1p, as pareto_log_window_quadrature: with a large s the absolute
+  // log terms are huge and their rounding noise would defeat the error test. The moments of g
+  // are taken of the shifted logs too (a covariance does not change with a shift).
+  const double e0 = std::exp(v0), ua0 = e0 + da, ub0 = e0 + db;
+  const double la0 = std::log(ua0), lb0 = std::log(ub0);
+  auto shifted = [&](double v, double e, double& dla, double& dlb) {
+    dla = std::log1p((e - e0) / ua0);
+    dlb = std::log1p((e - e0) / ub0);
+    return (v - v0) - m * dla - (s + 1.0) * dlb;
+  };
+  auto h = [&](double v) {
+    double dla, dlb;
+    return shifted(v, std::exp(v), dla, dlb);
+  };
   double href = std::max(h(v0), h(v1));
   if (alpha < beta && m < 1.0) {
     const double vs = std::log((1.0 - m) * (beta - alpha) / (s + m));
@@ -343,9 +353,10 @@ inline LogWithHessian pareto_log_window_quadrature_hessian(double m, double alph
       const double v = c + hw * x;
       const double e = std::exp(v);
       const double ua = e + da, ub = e + db;
-      const double f = std::exp(v - m * std::log(ua) - (s + 1.0) * std::log(ub) - href);
+      double dla, dlb;
+      const double f = std::exp(shifted(v, e, dla, dlb) - href);
       const double wf = wk[static_cast<std::size_t>(idx)] * f;
-      const std::array<double, 4> g = {-std::log(ua), -m / ua, -std::log(ub), -(s + 1.0) / ub};
+      const std::array<double, 4> g = {-dla, -m / ua, -dlb, -(s + 1.0) / ub};
       out.k[0] += wf;
       int at = 1;
       for (int p = 0; p < 4; ++p) out.k[static_cast<std::size_t>(at++)] += wf * g[static_cast<std::size_t>(p)];
@@ -386,7 +397,7 @@ inline LogWithHessian pareto_log_window_quadrature_hessian(double m, double alph
   }
   LogWithHessian out;
   if (!(acc[0] > 0)) return out;
-  out.value = href + std::log(acc[0]);
+  out.value = (v0 - m * la0 - (s + 1.0) * lb0) + href + std::log(acc[0]);
   std::array<double, kSums> e{};
   for (int j = 1; j < kSums; ++j) e[static_cast<std::size_t>(j)] = acc[static_cast<std::size_t>(j)] / acc[0];
   for (int p = 0; p < 4; ++p) out.grad[static_cast<std::size_t>(p)] = e[static_cast<std::size_t>(1 + p)];
@@ -396,6 +407,9 @@ inline LogWithHessian pareto_log_window_quadrature_hessian(double m, double alph
       const double v = e[static_cast<std::size_t>(at++)] - out.grad[static_cast<std::size_t>(p)] * out.grad[static_cast<std::size_t>(r)];
       out.hess[static_cast<std::size_t>(p * 4 + r)] = out.hess[static_cast<std::size_t>(r * 4 + p)] = v;
     }
+  // Back from the shifted logs: d log f / dm = -log(alpha + u), d / ds = -log(beta + u).
+  out.grad[0] -= la0;
+  out.grad[2] -= lb0;
   out.hess[0 * 4 + 1] += e[15];
   out.hess[1 * 4 + 0] += e[15];
   out.hess[1 * 4 + 1] += e[16];
