@@ -197,9 +197,31 @@ inline LogWithGradient pareto_log_tail_series(double m, double alpha, double s, 
   return out;
 }
 
-/// log K by adaptive Gauss-Kronrod (7/15 points) in v = log(min(alpha, beta) + u).
-inline LogWithGradient pareto_log_window_quadrature(double m, double alpha, double s, double beta,
-                                                    double t0, double t1) {
+/// One quadrature node of the window integral: alpha + u, beta + u and their logs relative to
+/// the window's start (log1p differences).
+struct WindowNode {
+  double ua, ub, dla, dlb;
+};
+
+/// The window integral's sums, each scaled by exp(-log_scale); la0, lb0 = log(alpha + t0),
+/// log(beta + t0).
+template <std::size_t N>
+struct WindowSums {
+  std::array<double, N> sum{};
+  double log_scale = 0.0, la0 = 0.0, lb0 = 0.0;
+};
+
+/// Adaptive Gauss-Kronrod (7/15 points) in v = log(min(alpha, beta) + u) of the integrand
+/// f(u) = (alpha+u)^-m (beta+u)^-(s+1) over [t0, t1]: sum[0] is the integral, and
+/// `moments(node, w f, sum)` adds the node's weighted contributions to sum[1..N-1].
+///
+/// The integrand is taken relative to its value at t0 through log1p of relative changes: with
+/// a large s (or m) the absolute log terms are huge (~1e6 when a fit walks towards a common
+/// drop-out rate, s and beta -> infinity) and nearly cancel, and their rounding noise alone would
+/// keep the error test from ever passing.
+template <std::size_t N, class Moments>
+WindowSums<N> pareto_window_quadrature(double m, double alpha, double s, double beta, double t0,
+                                       double t1, Moments&& moments) {
   static constexpr std::array<double, 8> xk = {
       0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
       0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
@@ -216,54 +238,43 @@ inline LogWithGradient pareto_log_window_quadrature(double m, double alpha, doub
   const double mu = std::min(alpha, beta);
   const double da = alpha - mu, db = beta - mu;
   const double v0 = std::log(mu + t0), v1 = std::log(mu + t1);
-  // The integrand relative to its value at v0, from log1p of relative changes: with a large
-  // s (or m) the absolute log terms are huge and nearly cancel, and their rounding noise alone
-  // would keep the error test below from ever passing.
   const double e0 = std::exp(v0), ua0 = e0 + da, ub0 = e0 + db;
-  const double la0 = std::log(ua0), lb0 = std::log(ub0);
-  auto shifted = [&](double v, double e, double& lua, double& lub) {
-    const double dla = std::log1p((e - e0) / ua0), dlb = std::log1p((e - e0) / ub0);
-    lua = la0 + dla;
-    lub = lb0 + dlb;
-    return (v - v0) - m * dla - (s + 1.0) * dlb;
+  WindowSums<N> out;
+  out.la0 = std::log(ua0);
+  out.lb0 = std::log(ub0);
+  auto node = [&](double v, WindowNode& x) {
+    const double e = std::exp(v);
+    x = {e + da, e + db, std::log1p((e - e0) / ua0), std::log1p((e - e0) / ub0)};
+    return (v - v0) - m * x.dla - (s + 1.0) * x.dlb;
   };
-  auto h = [&](double v) {
-    double lua, lub;
-    return shifted(v, std::exp(v), lua, lub);
-  };
-  double href = std::max(h(v0), h(v1));
+  WindowNode x{};
+  double href = std::max(node(v0, x), node(v1, x));
   if (alpha < beta && m < 1.0) {
     // h is concave; its stationary point is where (s+1) y / (y + D) = 1 - m, y = e^v.
     const double vs = std::log((1.0 - m) * (beta - alpha) / (s + m));
-    if (vs > v0 && vs < v1) href = std::max(href, h(vs));
+    if (vs > v0 && vs < v1) href = std::max(href, node(vs, x));
   }
-  struct Sums {
-    std::array<double, 5> k{};
+  struct Panel {
+    std::array<double, N> k{};
     double g = 0.0;
   };
   auto panel = [&](double a, double b) {
-    Sums out;
+    Panel p;
     const double c = 0.5 * (a + b), hw = 0.5 * (b - a);
     for (int j = 0; j < 15; ++j) {
       const int idx = j < 8 ? j : 14 - j;
-      const double x = j < 8 ? -xk[static_cast<std::size_t>(idx)] : xk[static_cast<std::size_t>(idx)];
-      const double v = c + hw * x;
-      const double e = std::exp(v);
-      const double ua = e + da, ub = e + db;  // alpha + u, beta + u
-      double lua, lub;
-      const double f = std::exp(shifted(v, e, lua, lub) - href);
-      const double w = wk[static_cast<std::size_t>(idx)];
-      out.k[0] += w * f;
-      out.k[1] += w * f * -lua;
-      out.k[2] += w * f * (-m / ua);
-      out.k[3] += w * f * -lub;
-      out.k[4] += w * f * (-(s + 1.0) / ub);
+      const double xj = j < 8 ? -xk[static_cast<std::size_t>(idx)] : xk[static_cast<std::size_t>(idx)];
+      WindowNode at{};
+      const double f = std::exp(node(c + hw * xj, at) - href);
+      const double wf = wk[static_cast<std::size_t>(idx)] * f;
+      p.k[0] += wf;
+      moments(at, wf, p.k);
       // The Gauss nodes are the Kronrod nodes with odd index (7 is the middle).
-      if (idx % 2 == 1) out.g += wg[static_cast<std::size_t>(idx / 2)] * f;
+      if (idx % 2 == 1) p.g += wg[static_cast<std::size_t>(idx / 2)] * f;
     }
-    for (double& v : out.k) v *= hw;
-    out.g *= hw;
-    return out;
+    for (double& v : p.k) v *= hw;
+    p.g *= hw;
+    return p;
   };
   constexpr int kInitial = 16;
   std::vector<std::pair<double, double>> stack;
@@ -273,26 +284,42 @@ inline LogWithGradient pareto_log_window_quadrature(double m, double alpha, doub
     total += panel(a, b).k[0];
     stack.emplace_back(a, b);
   }
-  std::array<double, 5> acc{};
   int budget = 20000;
   while (!stack.empty()) {
     auto [a, b] = stack.back();
     stack.pop_back();
-    const Sums sm = panel(a, b);
-    if (std::abs(sm.k[0] - sm.g) <= 1e-14 * total || --budget <= 0 || b - a < 1e-10) {
-      for (int j = 0; j < 5; ++j) acc[static_cast<std::size_t>(j)] += sm.k[static_cast<std::size_t>(j)];
+    const Panel p = panel(a, b);
+    if (std::abs(p.k[0] - p.g) <= 1e-14 * total || --budget <= 0 || b - a < 1e-10) {
+      for (std::size_t j = 0; j < N; ++j) out.sum[j] += p.k[j];
     } else {
       const double c = 0.5 * (a + b);
       stack.emplace_back(a, c);
       stack.emplace_back(c, b);
     }
   }
+  out.log_scale = (v0 - m * out.la0 - (s + 1.0) * out.lb0) + href;
+  return out;
+}
+
+/// log K by pareto_window_quadrature, with its gradient in (m, alpha, s, beta) from the
+/// integrand's log-derivatives.
+inline LogWithGradient pareto_log_window_quadrature(double m, double alpha, double s, double beta,
+                                                    double t0, double t1) {
+  const auto q = pareto_window_quadrature<5>(
+      m, alpha, s, beta, t0, t1, [&](const WindowNode& x, double wf, std::array<double, 5>& k) {
+        k[1] -= wf * x.dla;
+        k[2] += wf * (-m / x.ua);
+        k[3] -= wf * x.dlb;
+        k[4] += wf * (-(s + 1.0) / x.ub);
+      });
   LogWithGradient out;
+  const auto& acc = q.sum;
   if (!(acc[0] > 0)) return out;
-  out.value = (v0 - m * la0 - (s + 1.0) * lb0) + href + std::log(acc[0]);
-  out.grad[0] = acc[1] / acc[0];
+  out.value = q.log_scale + std::log(acc[0]);
+  // d log f / dm = -log(alpha + u) = -(la0 + dla); likewise for s.
+  out.grad[0] = acc[1] / acc[0] - q.la0;
   out.grad[1] = acc[2] / acc[0];
-  out.grad[2] = acc[3] / acc[0];
+  out.grad[2] = acc[3] / acc[0] - q.lb0;
   out.grad[3] = acc[4] / acc[0];
   return out;
 }

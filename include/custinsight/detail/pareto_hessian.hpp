@@ -298,118 +298,43 @@ inline LogWithHessian pareto_log_tail_hessian(double m, double alpha, double s, 
   return out;
 }
 
-/// log K by adaptive Gauss-Kronrod, as pareto_log_window_quadrature, with the Hessian from
-/// the integrand's log-derivatives g: d2 log K = E[d2 log f + g g^T] - E[g] E[g]^T.
+/// log K by pareto_window_quadrature, with the Hessian from the integrand's log-derivatives g:
+/// d2 log K = E[d2 log f + g g^T] - E[g] E[g]^T. The moments of g are taken of the logs relative
+/// to the window's start (a covariance does not change with a shift).
 inline LogWithHessian pareto_log_window_quadrature_hessian(double m, double alpha, double s,
                                                            double beta, double t0, double t1) {
-  // Accumulators: 0 the integral, 1-4 g, 5-14 g_i g_j (i <= j), 15-18 the non-zero entries of
+  // Sums: 0 the integral, 1-4 g, 5-14 g_i g_j (i <= j), 15-18 the non-zero entries of
   // d2 log f: (m, alpha), (alpha, alpha), (s, beta), (beta, beta).
-  constexpr int kSums = 19;
-  static constexpr std::array<double, 8> xk = {
-      0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
-      0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
-      0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-      0.207784955007898467600689403773245, 0.000000000000000000000000000000000};
-  static constexpr std::array<double, 8> wk = {
-      0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
-      0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
-      0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
-      0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
-  static constexpr std::array<double, 4> wg = {
-      0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
-      0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
-  const double mu = std::min(alpha, beta);
-  const double da = alpha - mu, db = beta - mu;
-  const double v0 = std::log(mu + t0), v1 = std::log(mu + t1);
-  // Relative to v0 through log1p, as pareto_log_window_quadrature: with a large s the absolute
-  // log terms are huge and their rounding noise would defeat the error test. The moments of g
-  // are taken of the shifted logs too (a covariance does not change with a shift).
-  const double e0 = std::exp(v0), ua0 = e0 + da, ub0 = e0 + db;
-  const double la0 = std::log(ua0), lb0 = std::log(ub0);
-  auto shifted = [&](double v, double e, double& dla, double& dlb) {
-    dla = std::log1p((e - e0) / ua0);
-    dlb = std::log1p((e - e0) / ub0);
-    return (v - v0) - m * dla - (s + 1.0) * dlb;
-  };
-  auto h = [&](double v) {
-    double dla, dlb;
-    return shifted(v, std::exp(v), dla, dlb);
-  };
-  double href = std::max(h(v0), h(v1));
-  if (alpha < beta && m < 1.0) {
-    const double vs = std::log((1.0 - m) * (beta - alpha) / (s + m));
-    if (vs > v0 && vs < v1) href = std::max(href, h(vs));
-  }
-  struct Sums {
-    std::array<double, kSums> k{};
-    double g = 0.0;
-  };
-  auto panel = [&](double a, double b) {
-    Sums out;
-    const double c = 0.5 * (a + b), hw = 0.5 * (b - a);
-    for (int j = 0; j < 15; ++j) {
-      const int idx = j < 8 ? j : 14 - j;
-      const double x = j < 8 ? -xk[static_cast<std::size_t>(idx)] : xk[static_cast<std::size_t>(idx)];
-      const double v = c + hw * x;
-      const double e = std::exp(v);
-      const double ua = e + da, ub = e + db;
-      double dla, dlb;
-      const double f = std::exp(shifted(v, e, dla, dlb) - href);
-      const double wf = wk[static_cast<std::size_t>(idx)] * f;
-      const std::array<double, 4> g = {-dla, -m / ua, -dlb, -(s + 1.0) / ub};
-      out.k[0] += wf;
-      int at = 1;
-      for (int p = 0; p < 4; ++p) out.k[static_cast<std::size_t>(at++)] += wf * g[static_cast<std::size_t>(p)];
-      for (int p = 0; p < 4; ++p)
-        for (int r = p; r < 4; ++r)
-          out.k[static_cast<std::size_t>(at++)] += wf * g[static_cast<std::size_t>(p)] * g[static_cast<std::size_t>(r)];
-      out.k[15] += wf * (-1.0 / ua);
-      out.k[16] += wf * (m / (ua * ua));
-      out.k[17] += wf * (-1.0 / ub);
-      out.k[18] += wf * ((s + 1.0) / (ub * ub));
-      if (idx % 2 == 1) out.g += wg[static_cast<std::size_t>(idx / 2)] * f;
-    }
-    for (double& v : out.k) v *= hw;
-    out.g *= hw;
-    return out;
-  };
-  constexpr int kInitial = 16;
-  std::vector<std::pair<double, double>> stack;
-  double total = 0.0;
-  for (int i = 0; i < kInitial; ++i) {
-    const double a = v0 + (v1 - v0) * i / kInitial, b = v0 + (v1 - v0) * (i + 1) / kInitial;
-    total += panel(a, b).k[0];
-    stack.emplace_back(a, b);
-  }
-  std::array<double, kSums> acc{};
-  int budget = 20000;
-  while (!stack.empty()) {
-    auto [a, b] = stack.back();
-    stack.pop_back();
-    const Sums sm = panel(a, b);
-    if (std::abs(sm.k[0] - sm.g) <= 1e-14 * total || --budget <= 0 || b - a < 1e-10) {
-      for (int j = 0; j < kSums; ++j) acc[static_cast<std::size_t>(j)] += sm.k[static_cast<std::size_t>(j)];
-    } else {
-      const double c = 0.5 * (a + b);
-      stack.emplace_back(a, c);
-      stack.emplace_back(c, b);
-    }
-  }
+  constexpr std::size_t kSums = 19;
+  const auto q = pareto_window_quadrature<kSums>(
+      m, alpha, s, beta, t0, t1,
+      [&](const WindowNode& x, double wf, std::array<double, kSums>& k) {
+        const std::array<double, 4> g = {-x.dla, -m / x.ua, -x.dlb, -(s + 1.0) / x.ub};
+        std::size_t at = 1;
+        for (std::size_t p = 0; p < 4; ++p) k[at++] += wf * g[p];
+        for (std::size_t p = 0; p < 4; ++p)
+          for (std::size_t r = p; r < 4; ++r) k[at++] += wf * g[p] * g[r];
+        k[15] += wf * (-1.0 / x.ua);
+        k[16] += wf * (m / (x.ua * x.ua));
+        k[17] += wf * (-1.0 / x.ub);
+        k[18] += wf * ((s + 1.0) / (x.ub * x.ub));
+      });
   LogWithHessian out;
+  const auto& acc = q.sum;
   if (!(acc[0] > 0)) return out;
-  out.value = (v0 - m * la0 - (s + 1.0) * lb0) + href + std::log(acc[0]);
+  out.value = q.log_scale + std::log(acc[0]);
   std::array<double, kSums> e{};
-  for (int j = 1; j < kSums; ++j) e[static_cast<std::size_t>(j)] = acc[static_cast<std::size_t>(j)] / acc[0];
-  for (int p = 0; p < 4; ++p) out.grad[static_cast<std::size_t>(p)] = e[static_cast<std::size_t>(1 + p)];
-  int at = 5;
-  for (int p = 0; p < 4; ++p)
-    for (int r = p; r < 4; ++r) {
-      const double v = e[static_cast<std::size_t>(at++)] - out.grad[static_cast<std::size_t>(p)] * out.grad[static_cast<std::size_t>(r)];
-      out.hess[static_cast<std::size_t>(p * 4 + r)] = out.hess[static_cast<std::size_t>(r * 4 + p)] = v;
+  for (std::size_t j = 1; j < kSums; ++j) e[j] = acc[j] / acc[0];
+  for (std::size_t p = 0; p < 4; ++p) out.grad[p] = e[1 + p];
+  std::size_t at = 5;
+  for (std::size_t p = 0; p < 4; ++p)
+    for (std::size_t r = p; r < 4; ++r) {
+      const double v = e[at++] - out.grad[p] * out.grad[r];
+      out.hess[p * 4 + r] = out.hess[r * 4 + p] = v;
     }
   // Back from the shifted logs: d log f / dm = -log(alpha + u), d / ds = -log(beta + u).
-  out.grad[0] -= la0;
-  out.grad[2] -= lb0;
+  out.grad[0] -= q.la0;
+  out.grad[2] -= q.lb0;
   out.hess[0 * 4 + 1] += e[15];
   out.hess[1 * 4 + 0] += e[15];
   out.hess[1 * 4 + 1] += e[16];
