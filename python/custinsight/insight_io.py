@@ -64,9 +64,10 @@ def _read(path: str | os.PathLike[str], required: dict[str, str], optional: dict
     return df
 
 
-def _line(i: int) -> int:
-    # Line numbers count the header as line 1 (files with quoted line breaks are rare here).
-    return i + 2
+def _line(i: int, lines: np.ndarray | None = None) -> int:
+    # CSV line numbers count the header as line 1 (files with quoted line breaks are rare
+    # here); JSON Lines readers pass each record's own line.
+    return i + 2 if lines is None else int(lines[i])
 
 
 def _parse_ids(p: str, df: pd.DataFrame, col: str) -> pd.Series:
@@ -85,18 +86,19 @@ def _parse_ids(p: str, df: pd.DataFrame, col: str) -> pd.Series:
 
 
 def _parse_dates(p: str, df: pd.DataFrame, col: str, *, allow_empty: bool = False,
-                 fmt: str | None = None) -> pd.Series:
+                 fmt: str | None = None, lines: np.ndarray | None = None) -> pd.Series:
     s = df[col].str.strip()
     empty = (s == "").to_numpy()
     if empty.any() and not allow_empty:
         i = int(np.flatnonzero(empty)[0])
-        raise ValueError(f"{p}: line {_line(i)}: column {col!r} is empty: expected a date")
+        raise ValueError(f"{p}: line {_line(i, lines)}: column {col!r} is empty: expected a "
+                         "date")
     out = pd.to_datetime(s.where(~empty), errors="coerce", format=fmt if fmt else "ISO8601")
     bad = (out.isna().to_numpy() & ~empty)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{p}: line {_line(i)}: column {col!r}: {df[col].iloc[i]!r} is not a "
-                         "date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)")
+        raise ValueError(f"{p}: line {_line(i, lines)}: column {col!r}: {df[col].iloc[i]!r} is "
+                         "not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)")
     if getattr(out.dt, "tz", None) is not None:
         out = out.dt.tz_convert(None)
     return out
@@ -184,9 +186,8 @@ def _labels(p: str, df: pd.DataFrame, col: str, labels: tuple[str, ...],
     bad = (~s.isin(labels)).to_numpy()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        line = _line(i) if lines is None else int(lines[i])
-        raise ValueError(f"{p}: line {line}: column {col!r}: {df[col].iloc[i]!r} must be one of "
-                         f"{', '.join(labels)}")
+        raise ValueError(f"{p}: line {_line(i, lines)}: column {col!r}: {df[col].iloc[i]!r} must "
+                         f"be one of {', '.join(labels)}")
     return s
 
 
@@ -282,15 +283,7 @@ def read_transcripts(path: str | os.PathLike[str], *, customer_id_col: str = "cu
             i = int(np.flatnonzero(empty)[0])
             raise ValueError(f"{p}: line {at[i]}: field {col!r} is empty")
     ids = _parse_ids(str(p), df, customer_id_col)
-    times = pd.to_datetime(df[time_col].str.strip(), errors="coerce",
-                           format=datetime_format if datetime_format else "ISO8601")
-    bad = times.isna().to_numpy()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{p}: line {at[i]}: column {time_col!r}: {df[time_col].iloc[i]!r} is "
-                         "not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)")
-    if getattr(times.dt, "tz", None) is not None:
-        times = times.dt.tz_convert(None)
+    times = _parse_dates(str(p), df, time_col, fmt=datetime_format, lines=at)
     return pd.DataFrame({
         "customer_id": ids,
         "conversation_id": df[conversation_id_col].to_numpy(),
