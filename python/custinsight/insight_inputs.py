@@ -82,6 +82,20 @@ def _flags(values: pd.Series, col: str) -> np.ndarray:
     return yes.astype(np.uint8)
 
 
+def no_contacts(table: pd.DataFrame, has_direction: bool) -> None:
+    """The contact columns for customers without contacts: no outbound contacts when the log
+    records directions (unknown otherwise), no complaint."""
+    table["outbound_30d"] = np.zeros(len(table)) if has_direction else np.nan
+    table["days_since_complaint"] = np.nan
+
+
+def no_support(table: pd.DataFrame) -> None:
+    """The support columns for customers without conversations."""
+    table["n_conversations"] = np.zeros(len(table), dtype=np.int64)
+    table["support_quality"] = np.nan
+    table["support_ending"] = np.nan
+
+
 def add_contacts(table: pd.DataFrame, contacts: pd.DataFrame, end: pd.Timestamp,
                  cfg: InsightConfig, *, customer_id_col: str, datetime_col: str,
                  direction_col: str | None, complaint_col: str | None) -> None:
@@ -89,6 +103,9 @@ def add_contacts(table: pd.DataFrame, contacts: pd.DataFrame, end: pd.Timestamp,
     if not isinstance(contacts, pd.DataFrame):
         raise TypeError(f"contacts must be a DataFrame, got {type(contacts).__name__}")
     require_columns(contacts, customer_id_col=customer_id_col, datetime_col=datetime_col)
+    if len(contacts) == 0:
+        no_contacts(table, direction_col is not None and direction_col in contacts.columns)
+        return
     direction = (_direction(contacts[direction_col], direction_col)
                  if direction_col is not None and direction_col in contacts.columns else None)
     complaint = (_flags(contacts[complaint_col], complaint_col)
@@ -111,6 +128,9 @@ def add_support(table: pd.DataFrame, transcripts: pd.DataFrame, end: pd.Timestam
     require_columns(transcripts, customer_id_col=customer_id_col,
                     conversation_id_col=conversation_id_col, role_col=role_col,
                     time_col=time_col, text_col=text_col)
+    if len(transcripts) == 0:
+        no_support(table)
+        return
     conv = transcripts[conversation_id_col]
     if conv.isna().any():
         i = int(np.flatnonzero(conv.isna().to_numpy())[0])

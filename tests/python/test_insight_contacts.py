@@ -181,3 +181,21 @@ def test_report_leaves_out_over_contacted_customers():
     assert listed, "the contact list is empty"
     assert (table.loc[listed, "outbound_30d"] < 3).all()
     assert "3+ outbound contacts in 30 days left out" in section
+
+
+def test_empty_contact_log_and_transcripts(base):
+    tx, _ = base
+    contacts = pd.DataFrame({"customer_id": [], "datetime": [], "direction": []})
+    turns = pd.DataFrame({"customer_id": [], "conversation_id": [], "role": [], "time": [],
+                          "text": []})
+    table = ci.CustomerInsight(CONFIG).score(tx, as_of=AS_OF, contacts=contacts,
+                                             transcripts=turns)
+    assert (table["outbound_30d"] == 0).all()  # the log records directions: none outbound
+    assert table["days_since_complaint"].isna().all()
+    assert (table["n_conversations"] == 0).all() and table["support_quality"].isna().all()
+    plain = ci.CustomerInsight(CONFIG).score(tx, as_of=AS_OF)
+    np.testing.assert_array_equal(table["insight_score"], plain["insight_score"])
+    with pytest.raises(ValueError, match=r"time\[0\] is missing \(NaT\)"):
+        ci.CustomerInsight(CONFIG).score(tx, as_of=AS_OF, transcripts=pd.DataFrame({
+            "customer_id": [1], "conversation_id": [1], "role": ["customer"],
+            "time": [pd.NaT], "text": ["hi"]}))

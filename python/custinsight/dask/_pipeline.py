@@ -22,7 +22,7 @@ from custinsight.insight import (ACTIONS, SEGMENTS, _nps_class, action_rules, ad
                                  segment_rules, survival_probability)
 from custinsight.insight import _MODELS, _OPTIONAL_COLUMNS
 from custinsight.insight_config import InsightConfig
-from custinsight.insight_inputs import add_contacts, add_support
+from custinsight.insight_inputs import add_contacts, add_support, no_contacts, no_support
 from custinsight.loyalty import GammaGammaModel
 
 from ._common import (BUCKET, ORDER, bucket_by_customer, check_frame, customer_ids,
@@ -269,20 +269,16 @@ def _table_partition(part: pd.DataFrame, fb: pd.DataFrame | None, s: _Settings,
     table["churn_risk"] = churn
     table["no_purchase_risk"] = no_purchase
     _add_feedback(table, None if fb is None else restore_order(fb), s, analyzer)
-    nan = np.full(len(table), np.nan)
     if s.contacts is not None:
         if ct is not None and len(ct):
             add_contacts(table, restore_order(ct), s.end, cfg, **s.contacts)
         else:
-            table["outbound_30d"] = np.zeros(len(table)) if s.contact_direction else nan
-            table["days_since_complaint"] = nan
+            no_contacts(table, s.contact_direction)
     if s.support is not None:
         if tr is not None and len(tr):
             add_support(table, restore_order(tr), s.end, cfg, **s.support)
         else:
-            table["n_conversations"] = np.zeros(len(table), dtype=np.int64)
-            table["support_quality"] = nan
-            table["support_ending"] = nan
+            no_support(table)
     return table
 
 
