@@ -165,6 +165,7 @@ def test_merge_later_entries_override():
     assert base.get("escalated") is None  # the inputs are unchanged
 
 
+@pytest.mark.peers
 def test_vader_lexicon_is_read_from_the_installed_package():
     vs = pytest.importorskip("vaderSentiment")
     del vs
@@ -204,12 +205,14 @@ def vader_pair():
     return SentimentAnalyzer(lex), SentimentAnalyzer(lex, corrected=True)
 
 
+@pytest.mark.peers
 def test_corrected_curly_apostrophe_negates(vader_pair):
     ref, fix = vader_pair
     assert ref.polarity_scores("I don’t like it")["compound"] > 0
     assert fix.polarity_scores("I don’t like it") == ref.polarity_scores("I don't like it")
 
 
+@pytest.mark.peers
 def test_corrected_multiword_entries_and_idioms(vader_pair):
     ref, fix = vader_pair
     # "can't stand" is in VADER's lexicon but never matches token by token.
@@ -224,6 +227,7 @@ def test_corrected_multiword_entries_and_idioms(vader_pair):
     assert fix.polarity_scores("that will cut the mustard")["compound"] > 0
 
 
+@pytest.mark.peers
 def test_corrected_but_rule_is_positional(vader_pair):
     _, fix = vader_pair
     raw = fix.raw_scores("The staff was friendly but they accepted it")
@@ -231,6 +235,7 @@ def test_corrected_but_rule_is_positional(vader_pair):
     assert raw["compound"] == pytest.approx(compound_of(2.2 * 0.5 + 1.1 * 1.5))
 
 
+@pytest.mark.peers
 def test_corrected_never_so_precedence(vader_pair):
     ref, fix = vader_pair
     text = "I think the food was so good"
@@ -238,6 +243,7 @@ def test_corrected_never_so_precedence(vader_pair):
     assert fix.raw_scores(text)["compound"] == pytest.approx(compound_of(1.9 + 0.293))
 
 
+@pytest.mark.peers
 def test_corrected_dampener_phrase_weakens_negative_words(vader_pair):
     ref, fix = vader_pair
     text = "the movie was kind of bad"
@@ -246,6 +252,7 @@ def test_corrected_dampener_phrase_weakens_negative_words(vader_pair):
     assert fix.raw_scores(text)["compound"] == pytest.approx(compound_of(bad + 0.293))
 
 
+@pytest.mark.peers
 def test_corrected_punctuation_and_emoji_sequences(vader_pair):
     ref, fix = vader_pair
     assert ref.polarity_scores("It was ok.")["compound"] == 0
