@@ -30,6 +30,11 @@ def as_float_array(name: str, values: Any, *, allow_nan: bool = False) -> np.nda
     if arr.dtype.kind in "biuf":
         arr = np.ascontiguousarray(arr, dtype=np.float64)
     elif arr.dtype.kind == "O":
+        # pd.NA and None are missing values, as NaN is (pandas 2.0 gives object arrays of
+        # pd.NA for nullable columns with NA where later releases give NaN).
+        missing = pd.isna(arr)
+        if missing.any():
+            arr = np.where(missing, np.nan, arr)
         try:
             arr = np.array(arr, dtype=np.float64)
         except (TypeError, ValueError):

@@ -234,7 +234,13 @@ def _has_nan(result: Any) -> bool:
 
 def _valid_of(entry: Entry, args: dict[str, Any], target: str) -> np.ndarray:
     if target.startswith("df."):
-        return args["df"][target[3:]].to_numpy(copy=True)
+        column = args["df"][target[3:]]
+        if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) and \
+                column.dtype.kind in "iuf" and column.hasnans:
+            # A nullable numeric column with NA as float64 with NaN, as newer pandas gives it
+            # (pandas 2.0 gives an object array of pd.NA).
+            return column.to_numpy(dtype=np.float64, na_value=np.nan)
+        return column.to_numpy(copy=True)
     return np.asarray(args[target]).copy()
 
 

@@ -55,7 +55,8 @@ def test_feedback_tone_follows_hidden_satisfaction():
     text = d.responses.dropna(subset=["text"])
     angry = text["text"].str.contains("Terrible|awful|furious|Worst")
     sat_t = d.customers["satisfaction"].reindex(text["customer_id"]).to_numpy()
-    assert sat_t[angry.to_numpy()].mean() < sat_t[~angry.to_numpy()].mean() - 0.5
+    angry = angry.to_numpy(dtype=bool)
+    assert sat_t[angry].mean() < sat_t[~angry].mean() - 0.5
 
 
 def test_share_of_churned_customers_matches_bgnbd():
