@@ -1,9 +1,14 @@
 #pragma once
 
-// Locating the real data sets in ../shared/data; tests that need them skip when absent.
+// Locating the real data sets in ../shared/data. Tests that need them skip when absent, except
+// where the references are required (CI set, as CI runs the tests, or
+// CUSTINSIGHT_REQUIRE_REFERENCES=1): there a missing data set fails the test, as in pytest.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -24,10 +29,31 @@ inline long long days_from_yyyymmdd(long long ymd) {
   return era * 146097 + doe - 719468;
 }
 
+/// Whether the environment asks for the independent references (the same rule as
+/// tests/python/conftest.py: set and not "", "0", "false" or "no").
+inline bool references_required() {
+  for (const char* name : {"CI", "CUSTINSIGHT_REQUIRE_REFERENCES"}) {
+    const char* raw = std::getenv(name);
+    if (raw == nullptr) continue;
+    std::string value(raw);
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t") + 1);
+    std::transform(value.begin(), value.end(), value.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!value.empty() && value != "0" && value != "false" && value != "no") return true;
+  }
+  return false;
+}
+
 }  // namespace custinsight::testing
 
-#define CUSTINSIGHT_REQUIRE_SHARED_DATA(name)                                              \
-  do {                                                                                    \
-    if (!std::filesystem::exists(::custinsight::testing::shared_data(name)))              \
+#define CUSTINSIGHT_REQUIRE_SHARED_DATA(name)                                               \
+  do {                                                                                     \
+    if (!std::filesystem::exists(::custinsight::testing::shared_data(name))) {             \
+      if (::custinsight::testing::references_required())                                   \
+        FAIL() << "../shared/data/" << (name)                                              \
+               << " is absent and references are required here (CI or "                    \
+                  "CUSTINSIGHT_REQUIRE_REFERENCES is set)";                                \
       GTEST_SKIP() << "../shared/data/" << (name) << " is absent: real-data test skipped"; \
+    }                                                                                      \
   } while (false)
