@@ -282,9 +282,13 @@ inline DateError parse_datetime_ns(std::string_view s, std::int64_t& ns) {
   }
   const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const std::int64_t seconds = ((days * 24 + h) * 60 + mi) * 60 + se - offset_s;
+  // With a fraction, from the next second down: the earliest instants (1677-09-21 00:12:43.1...)
+  // lie in range although their whole second does not.
   std::int64_t whole = 0;
-  if (__builtin_mul_overflow(seconds, std::int64_t{1000000000}, &whole) ||
-      __builtin_add_overflow(whole, frac_ns, &ns))
+  const bool up = seconds < 0 && frac_ns > 0;
+  if (__builtin_mul_overflow(seconds + up, std::int64_t{1000000000}, &whole) ||
+      __builtin_add_overflow(whole, up ? frac_ns - 1000000000 : frac_ns, &ns) ||
+      ns == std::numeric_limits<std::int64_t>::min())  // NaT in numpy and pandas
     return DateError::kOutOfRange;
   return DateError::kNone;
 }
