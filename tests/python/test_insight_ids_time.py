@@ -217,6 +217,17 @@ def test_one_text_feedback_id_is_counted_not_dropping_the_file(tmp_path):
     assert table.attrs["unmatched"]["feedback"] == {"rows": 41, "unmatched": 1}
 
 
+def test_the_report_names_unmatched_rows(tmp_path):
+    ids = [str(i) for i in _BASE_IDS[:40]] + ["C-5", "C-6"]
+    args = ["--transactions", str(_transactions_csv(tmp_path / "tx.csv", [])),
+            "--feedback", str(_feedback_csv(tmp_path / "fb.csv", ids)), "--as-of", "2026-06-30"]
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert main(["report", *args, "--out", str(tmp_path / "r.html")]) == 0
+    note = "feedback: 2 of 42 rows up to as_of name no customer with a purchase"
+    assert note in out.getvalue()
+    assert note in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
 def test_mostly_unmatched_feedback_is_an_error_naming_the_ids(tmp_path):
     """More than half of the rows unmatched: an error naming the first unmatched ids."""
     ids = [f"X{i}" for i in _BASE_IDS[:30]] + [str(i) for i in _BASE_IDS[:5]]
