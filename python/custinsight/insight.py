@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import match_ids, naive_utc_column, require_columns, timestamp_ns
+from ._validate import match_ids, naive_utc_column, require_columns, show_value, timestamp_ns
 from .insight_config import InsightConfig
 from .insight_inputs import add_contacts, add_support, check_joins
 from .loyalty import BetaGeoModel, GammaGammaModel, ModifiedBetaGeoModel, ParetoNBDModel
@@ -403,7 +403,7 @@ def add_feedback(table: pd.DataFrame, feedback: pd.DataFrame | None, end: pd.Tim
         if ((score < 0) | (score > 10)).any():
             i = int(np.flatnonzero((score < 0) | (score > 10))[0])
             raise ValueError(f"{cols['nps_col']} = {score[i]!r} for customer "
-                             f"{last[cid].iloc[i]!r}: NPS answers must lie in 0..10")
+                             f"{show_value(last[cid].iloc[i])}: NPS answers must lie in 0..10")
         table.loc[last[cid].to_numpy(), "nps_latest"] = score.astype(np.int8)
         recent = ((end - last["_t"]) <= pd.Timedelta(days=cfg.complaint_days)).to_numpy()
         det = last[cid].to_numpy()[(score <= 6) & recent]

@@ -34,8 +34,8 @@ _FALSE = {"false", "0", "no", "n", "f", ""}
 
 
 def _show(value: object) -> str:
-    """repr of a cell without numpy's type wrapper (np.int64(2) -> 2)."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
+    """repr of a cell without numpy's type wrapper (np.int64(2) -> 2), cut to 80 characters."""
+    return show_value(value)
 
 
 def _rows(table: pd.DataFrame, df: pd.DataFrame, col: str) -> np.ndarray:

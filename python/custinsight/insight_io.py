@@ -85,8 +85,8 @@ def _check_nul(path: Path, text: str, records: list[list[str]], lines: list[int]
             if at < 0:
                 continue
             line = start + sum(f.count("\n") for f in row[:k]) + field[:at].count("\n")
-            column = f"column {header[k]!r}" if row is not records[0] and k < len(header) \
-                else f"field {k + 1}"
+            named = row is not records[0] and k < len(header)
+            column = f"column {show_value(header[k])}" if named else f"field {k + 1}"
             raise ValueError(f"{path}: line {line}: {column}: a NUL byte in the value (the file "
                              "is not text)")
 

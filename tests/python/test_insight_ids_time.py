@@ -593,3 +593,12 @@ def test_settings_out_of_range_are_refused():
         ci.InsightConfig(period_days=1e300)
     with pytest.raises(ValueError, match=r"clv_months=100000: must be a whole number"):
         ci.InsightConfig(clv_months=100_000)
+
+
+def test_top_tokens_of_a_billion_is_a_value_error():
+    """Issue: top_tokens=10**9 raised MemoryError. A ValueError naming the argument."""
+    analyzer = ci.SentimentAnalyzer()
+    with pytest.raises(ValueError, match=r"top_tokens=1000000000: must be at most 1000"):
+        analyzer.polarity_scores(["fine", "bad"], top_tokens=10**9)
+    frame = analyzer.polarity_scores(["fine", "bad"], top_tokens=1000)
+    assert frame.shape == (2, 4 + 2 * 1000)

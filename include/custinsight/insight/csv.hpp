@@ -5,6 +5,7 @@
 /// quoting) and JSON Lines inputs (support transcripts), and parsing their cells, with
 /// one-line errors naming file, line and column.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -30,10 +31,17 @@ namespace custinsight::insight {
 /// character boundary) with its length, so that a message never carries a caller's text whole.
 inline std::string quote_value(std::string_view v) {
   constexpr std::size_t kShown = 80;
-  if (v.size() <= kShown) return absl::StrFormat("'%s'", v);
-  std::size_t cut = kShown;
-  while (cut > 0 && (static_cast<unsigned char>(v[cut]) & 0xC0) == 0x80) --cut;
-  return absl::StrFormat("'%s...' (%d bytes)", v.substr(0, cut), v.size());
+  std::size_t cut = std::min(v.size(), kShown);
+  while (cut > 0 && cut < v.size() && (static_cast<unsigned char>(v[cut]) & 0xC0) == 0x80) --cut;
+  // Line breaks are escaped so that a message stays one line.
+  std::string shown;
+  for (char c : v.substr(0, cut)) {
+    if (c == '\n') shown += "\\n";
+    else if (c == '\r') shown += "\\r";
+    else shown += c;
+  }
+  if (cut == v.size()) return "'" + shown + "'";
+  return absl::StrFormat("'%s...' (%d bytes)", shown, v.size());
 }
 
 /// The requested columns of a CSV file: cells as text, and the line each row starts on.
@@ -78,7 +86,7 @@ inline absl::Status split_records(const std::string& file, std::string_view text
     const std::size_t k = record.size();
     const std::string column =
         !records.empty() && k < records[0].size()
-            ? absl::StrFormat("column '%s'", absl::StripAsciiWhitespace(records[0][k]))
+            ? "column " + quote_value(std::string(absl::StripAsciiWhitespace(records[0][k])))
             : absl::StrFormat("field %d", k + 1);
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s: line %d: %s: a NUL byte in the value (the file is not text)", file, line, column));
@@ -129,21 +137,17 @@ inline absl::Status split_records(const std::string& file, std::string_view text
 
 }  // namespace detail
 
-/// @brief Read the named columns of a CSV file.
-/// @param path the file
+/// @brief The named columns of CSV text.
+/// @param path the file's name, for messages
+/// @param text its contents
 /// @param wanted column names that must exist (empty names are skipped)
 /// @param optional column names read when present
 /// @return the columns, or "<file>: line <n>: ..." for an empty file, a duplicate or missing
 /// column, or a row with the wrong number of fields
-inline absl::StatusOr<CsvColumns> read_csv(const std::string& path,
-                                           const std::vector<std::string>& wanted,
-                                           const std::vector<std::string>& optional = {}) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrFormat("%s: no such file", path));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
-  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+inline absl::StatusOr<CsvColumns> csv_from_text(const std::string& path, std::string_view text,
+                                                const std::vector<std::string>& wanted,
+                                                const std::vector<std::string>& optional = {}) {
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.remove_prefix(3);
   if (const auto bad = custinsight::detail::unicode::first_invalid_utf8(text))
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s: line %d: not UTF-8 text", path,
@@ -161,7 +165,7 @@ inline absl::StatusOr<CsvColumns> read_csv(const std::string& path,
     auto [it, fresh] = position.emplace(name, k);
     if (!fresh)
       return absl::InvalidArgumentError(absl::StrFormat(
-          "%s: line 1: column '%s' appears twice (columns %d and %d)", path, name,
+          "%s: line 1: column %s appears twice (columns %d and %d)", path, quote_value(name),
           it->second + 1, k + 1));
   }
   CsvColumns out;
@@ -197,6 +201,17 @@ inline absl::StatusOr<CsvColumns> read_csv(const std::string& path,
     out.line.push_back(lines[r]);
   }
   return out;
+}
+
+/// @brief Read the named columns of a CSV file (see csv_from_text).
+inline absl::StatusOr<CsvColumns> read_csv(const std::string& path,
+                                           const std::vector<std::string>& wanted,
+                                           const std::vector<std::string>& optional = {}) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrFormat("%s: no such file", path));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return csv_from_text(path, buffer.str(), wanted, optional);
 }
 
 /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil).
@@ -410,30 +425,32 @@ struct FlatRecord final : nlohmann::json_sax<nlohmann::json> {
 
 }  // namespace detail
 
-/// @brief Read the named fields of a JSON Lines file (one object per line; blank lines are
-/// skipped) into text cells: strings as they are, numbers as they are written in the file,
+/// @brief The named fields of JSON Lines text (one object per line; blank lines are
+/// skipped) as text cells: strings as they are, numbers as they are written in the file,
 /// booleans as true/false, null or an absent optional field as an empty cell.
 /// @param wanted fields every object must have; @param optional fields read when present
 /// @return the columns (lines count from 1), or "<file>: line <n>: ..." for text that is not
 /// UTF-8, invalid JSON (lone surrogate escapes included), a line that is not an object, a
 /// missing field, a nested value or a NUL character in a value
-inline absl::StatusOr<CsvColumns> read_jsonl(const std::string& path,
-                                             const std::vector<std::string>& wanted,
-                                             const std::vector<std::string>& optional = {}) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrFormat("%s: no such file", path));
+inline absl::StatusOr<CsvColumns> jsonl_from_text(const std::string& path, std::string_view text,
+                                                  const std::vector<std::string>& wanted,
+                                                  const std::vector<std::string>& optional = {}) {
   CsvColumns out;
   out.file = path;
   out.names = wanted;
   out.names.insert(out.names.end(), optional.begin(), optional.end());
   out.cells.assign(out.names.size(), {});
-  std::string line;
   std::int64_t number = 0;
-  while (std::getline(in, line)) {
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
     ++number;
-    if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.remove_prefix(3);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (absl::StripAsciiWhitespace(absl::string_view(line.data(), line.size())).empty())
+      continue;
     if (custinsight::detail::unicode::first_invalid_utf8(line))
       return absl::InvalidArgumentError(
           absl::StrFormat("%s: line %d: not UTF-8 text", path, number));
@@ -468,6 +485,17 @@ inline absl::StatusOr<CsvColumns> read_jsonl(const std::string& path,
   if (out.line.empty())
     return absl::InvalidArgumentError(absl::StrFormat("%s: the file has no records", path));
   return out;
+}
+
+/// @brief Read the named fields of a JSON Lines file (see jsonl_from_text).
+inline absl::StatusOr<CsvColumns> read_jsonl(const std::string& path,
+                                             const std::vector<std::string>& wanted,
+                                             const std::vector<std::string>& optional = {}) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrFormat("%s: no such file", path));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return jsonl_from_text(path, buffer.str(), wanted, optional);
 }
 
 /// @brief Parse a column of labels into codes: the lower-cased, trimmed cell must be one of
