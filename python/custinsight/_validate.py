@@ -79,7 +79,8 @@ def id_kind(name: str, values: pd.Series) -> str:
         raise TypeError(f"{name} holds booleans: customer ids must be integers or text")
     if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
         return "int"
-    if pd.api.types.is_string_dtype(dtype) and dtype.kind != "O":
+    if isinstance(dtype, pd.StringDtype) or (pd.api.types.is_string_dtype(dtype)
+                                             and dtype.kind != "O"):
         return "text"
     if dtype.kind != "O":
         return "other"
