@@ -68,9 +68,22 @@ def _records(path: Path, text: str) -> tuple[list[list[str]], list[int]]:
         except csv.Error:
             raise ValueError(f"{path}: line {previous + 1}: a quoted field is not closed"
                              ) from None
+        if text.count('"') % 2 and records and _ends_in_open_quote(text):
+            raise ValueError(f"{path}: line {lines[-1]}: a quoted field is not closed")
     finally:
         csv.field_size_limit(old_limit)
     return records, lines
+
+
+def _ends_in_open_quote(text: str) -> bool:
+    """Whether a quoted field runs to the end of the text (the lenient csv reader would take
+    the rest of the file as its value; custinsight-score refuses it)."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), skipinitialspace=True, strict=True):
+            pass
+    except csv.Error as err:
+        return "unexpected end of data" in str(err)
+    return False
 
 
 def _check_nul(path: Path, text: str, records: list[list[str]], lines: list[int]) -> None:

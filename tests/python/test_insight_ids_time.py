@@ -321,6 +321,16 @@ def test_line_numbers_are_physical_after_quoted_line_breaks(tmp_path):
     _both_refuse(tmp_path, args, message)
 
 
+def test_an_unclosed_quote_is_an_error_at_its_line(tmp_path):
+    """The lenient CSV reading would take the rest of the file as one value."""
+    (tmp_path / "tx.csv").write_text('customer_id,datetime,amount\n1,2024-01-01,3\n'
+                                     '2,"2024-01-02,3\n3,2024-01-03,4\n', encoding="utf-8")
+    message = "tx.csv: line 3: a quoted field is not closed"
+    with pytest.raises(ValueError, match=message.replace(".", r"\.")):
+        ci.read_transactions(tmp_path / "tx.csv")
+    _both_refuse(tmp_path, ["--transactions", str(tmp_path / "tx.csv")], message)
+
+
 def test_a_huge_bad_value_is_quoted_cut(tmp_path):
     """Issue: a bad 50 MB value was echoed whole. The message quotes 80 characters."""
     value = "x" * 5_000_000
