@@ -143,6 +143,9 @@ def as_id_array(name: str, values: Any) -> tuple[np.ndarray, np.ndarray | None]:
             return codes.astype(np.int64), np.asarray(uniques)
         return np.ascontiguousarray(series.to_numpy(dtype=np.int64)), None
     if kind == "int":
+        for i, v in enumerate(series):
+            if isinstance(v, (float, np.floating)) and not (abs(v) <= 2.0**53 and v == int(v)):
+                raise TypeError(f"{name}[{i}] = {show_value(v)} is not an exact integer id")
         ints = [int(v) for v in series]
         if all(-(2**63) <= v < 2**63 for v in ints):
             return np.array(ints, dtype=np.int64), None

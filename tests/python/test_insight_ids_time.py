@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
@@ -172,6 +173,17 @@ def test_python_mixed_id_types_in_one_column_are_a_type_error():
                        "csat": [4, 5]})
     with pytest.raises(TypeError, match=r"customer_id\[1\].*mixes types"):
         ci.CustomerInsight().score(_DATA.transactions, fb)
+
+
+def test_python_object_ids_are_never_truncated():
+    """Object columns of Python ints (any size) and whole floats are integer ids; 2.5 is not
+    truncated to 2, and ints beyond int64 are kept."""
+    with pytest.raises(TypeError, match=r"customer_id\[1\] = 2\.5 is not an exact integer id"):
+        ci.rfm_summary_arrays(np.array([1, 2.5, 3], dtype=object), np.array([0.0, 1.0, 2.0]))
+    out = ci.rfm_summary_arrays(np.array([2**70, 5, 2**70], dtype=object),
+                                np.array([0.0, 1.0, 3.0]))
+    assert out["customer_id"].tolist() == [5, 2**70]
+    assert out["frequency"].tolist() == [0.0, 1.0]
 
 
 def test_python_text_feedback_ids_join_integer_transaction_ids():
@@ -612,3 +624,34 @@ def test_top_tokens_of_a_billion_is_a_value_error():
         analyzer.polarity_scores(["fine", "bad"], top_tokens=10**9)
     frame = analyzer.polarity_scores(["fine", "bad"], top_tokens=1000)
     assert frame.shape == (2, 4 + 2 * 1000)
+
+
+def test_custinsight_score_removes_its_temporary_file_on_sigterm(tmp_path):
+    """The temporary output file is a FIFO here, so that the program is caught mid-write
+    (its first bytes have been read) when SIGTERM arrives: the file is removed, the output
+    never appears, and the process ends by the signal."""
+    program = _needs_program()
+    tx = _transactions_csv(tmp_path / "tx.csv", [])
+    out = tmp_path / "scores.csv"
+    proc = subprocess.Popen([program, "--transactions", str(tx), "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    fifo = tmp_path / f".scores.csv.{proc.pid}.tmp"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        received = b""
+        deadline = time.monotonic() + 60
+        while not received and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                received = os.read(reader, 4096)
+            except BlockingIOError:
+                pass
+            time.sleep(0.01)
+        assert received.startswith(b"customer_id,"), "the program never wrote its output"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == -signal.SIGTERM
+    finally:
+        os.close(reader)
+        if proc.poll() is None:
+            proc.kill()
+    assert not fifo.exists() and not out.exists()
