@@ -182,7 +182,8 @@ absl::StatusOr<ins::SupportTurns> read_transcripts(const Args& a,
   // Conversation codes in order of first appearance.
   absl::flat_hash_map<std::string, std::int32_t> code;
   for (std::size_t i = 0; i < js.rows(); ++i) {
-    const auto& id = js.cells[1][i];
+    // Trimmed as the Python reader trims it, so both number the conversations alike.
+    const std::string id(absl::StripAsciiWhitespace(js.cells[1][i]));
     if (id.empty())
       return absl::InvalidArgumentError(absl::StrFormat(
           "%s: line %d: field '%s' is empty", js.file, js.line[i], js.names[1]));

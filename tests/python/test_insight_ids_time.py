@@ -343,6 +343,16 @@ def test_an_unclosed_quote_is_an_error_at_its_line(tmp_path):
     _both_refuse(tmp_path, ["--transactions", str(tmp_path / "tx.csv")], message)
 
 
+def test_a_line_of_spaces_is_blank_in_both_readers(tmp_path):
+    _transactions_csv(tmp_path / "base.csv", [])
+    lines = (tmp_path / "base.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "tx.csv").write_text("\n".join(lines[:3] + ["   "] + lines[3:]) + "\n",
+                                     encoding="utf-8")
+    assert len(ci.read_transactions(tmp_path / "tx.csv")) == len(_BASE)
+    python, cpp, _, _ = _score_both(tmp_path, ["--transactions", str(tmp_path / "tx.csv")])
+    assert len(python) == len(cpp) == len(_BASE_IDS)
+
+
 def test_a_huge_bad_value_is_quoted_cut(tmp_path):
     """Issue: a bad 50 MB value was echoed whole. The message quotes 80 characters."""
     value = "x" * 5_000_000

@@ -74,7 +74,8 @@ inline absl::Status split_records(const std::string& file, std::string_view text
     record.push_back(std::move(field));
     field.clear();
     field_started = false;
-    const bool blank = record.size() == 1 && record[0].empty();
+    // A line of spaces is blank too (as Python's csv reader with skipinitialspace sees it).
+    const bool blank = record.size() == 1 && absl::StripAsciiWhitespace(record[0]).empty();
     if (!blank) {
       records.push_back(std::move(record));
       lines.push_back(record_line);
