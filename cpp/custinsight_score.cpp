@@ -8,7 +8,10 @@
 // include/custinsight/insight/pipeline.hpp). Exit code 2 with a one-line message on bad input;
 // the output is written to a temporary file and renamed, so a failure leaves nothing behind.
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -23,11 +26,49 @@
 #include "absl/strings/str_format.h"
 #include "custinsight/insight/config.hpp"
 #include "custinsight/insight/csv.hpp"
+#include "custinsight/insight/ids.hpp"
 #include "custinsight/insight/pipeline.hpp"
+
+#include <signal.h>
+#include <unistd.h>
 
 namespace ins = custinsight::insight;
 
 namespace {
+
+// The temporary output file while it exists, for the signal handler: a handler may only call
+// async-signal-safe functions, so the path sits in a fixed buffer and unlink(2) removes it.
+char g_tmp_path[4096] = {};
+
+extern "C" void remove_tmp_and_reraise(int sig) {
+  if (g_tmp_path[0] != '\0') ::unlink(g_tmp_path);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+/// ".<name>.<pid>.tmp" beside the output, the name the Python writer uses too.
+std::filesystem::path temp_path(const std::filesystem::path& out, long pid) {
+  return out.parent_path() / ("." + out.filename().string() + "." + std::to_string(pid) + ".tmp");
+}
+
+/// Remove the temporary files of earlier runs for the same output whose process is gone (a
+/// run killed by SIGKILL cannot clean up after itself).
+void sweep_stale_temp_files(const std::filesystem::path& out) {
+  const std::string prefix = "." + out.filename().string() + ".";
+  std::error_code ec;
+  const auto dir = out.parent_path().empty() ? std::filesystem::path(".") : out.parent_path();
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() <= prefix.size() + 4 || name.rfind(prefix, 0) != 0 ||
+        name.substr(name.size() - 4) != ".tmp")
+      continue;
+    const std::string pid = name.substr(prefix.size(), name.size() - prefix.size() - 4);
+    long value = 0;
+    if (pid.empty() || pid.size() > 9 || !absl::SimpleAtoi(pid, &value) || value <= 0) continue;
+    if (::kill(static_cast<pid_t>(value), 0) != 0 && errno == ESRCH)
+      std::filesystem::remove(entry.path(), ec);
+  }
+}
 
 struct Args {
   std::string transactions, feedback, as_of, config, out;
@@ -68,39 +109,14 @@ absl::StatusOr<Args> parse_args(int argc, char** argv) {
   return a;
 }
 
-/// Customer ids: integers when every id in the transactions is one, else text labels coded in
-/// sorted order (feedback ids are looked up among them).
-struct Ids {
-  bool text = false;
-  std::vector<std::string> labels;
-  absl::flat_hash_map<std::string, std::int64_t> code;
-};
-
-absl::StatusOr<std::vector<std::int64_t>> parse_ids(const ins::CsvColumns& csv, std::size_t col,
-                                                    Ids& ids, bool define) {
-  const auto& cells = csv.cells[col];
-  std::vector<std::int64_t> out(cells.size());
-  for (std::size_t i = 0; i < cells.size(); ++i)
-    if (cells[i].empty())
+/// The id cells of one input, trimmed; an empty id is an error naming the line.
+absl::StatusOr<std::vector<std::string>> id_cells(const ins::CsvColumns& csv, std::size_t col) {
+  std::vector<std::string> out(csv.cells[col].size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = std::string(absl::StripAsciiWhitespace(csv.cells[col][i]));
+    if (out[i].empty())
       return absl::InvalidArgumentError(absl::StrFormat("%s: line %d: column '%s' is empty",
                                                         csv.file, csv.line[i], csv.names[col]));
-  if (define) {
-    for (std::size_t i = 0; i < cells.size() && !ids.text; ++i)
-      if (!absl::SimpleAtoi(cells[i], &out[i])) ids.text = true;
-    if (!ids.text) return out;
-    ids.labels = cells;
-    std::sort(ids.labels.begin(), ids.labels.end());
-    ids.labels.erase(std::unique(ids.labels.begin(), ids.labels.end()), ids.labels.end());
-    for (std::size_t k = 0; k < ids.labels.size(); ++k)
-      ids.code.emplace(ids.labels[k], static_cast<std::int64_t>(k));
-  }
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (ids.text) {
-      auto it = ids.code.find(cells[i]);
-      out[i] = it == ids.code.end() ? -1 : it->second;
-    } else if (!absl::SimpleAtoi(cells[i], &out[i])) {
-      out[i] = std::numeric_limits<std::int64_t>::min();  // not a customer of the table
-    }
   }
   return out;
 }
@@ -123,7 +139,7 @@ std::string num(double x) {
 }
 
 std::string quote(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string q = "\"";
   for (char c : s) {
     if (c == '"') q += '"';
@@ -132,7 +148,7 @@ std::string quote(const std::string& s) {
   return q + "\"";
 }
 
-absl::StatusOr<ins::Contacts> read_contacts(const Args& a, Ids& ids) {
+absl::StatusOr<ins::Contacts> read_contacts(const Args& a, std::vector<std::string>& id_text) {
   std::vector<std::string> required{a.contact_customer_id_col, a.contact_datetime_col};
   std::vector<std::string> optional;
   // Named columns must exist; the standard names are used when present.
@@ -141,7 +157,7 @@ absl::StatusOr<ins::Contacts> read_contacts(const Args& a, Ids& ids) {
     (given->empty() ? optional : required).push_back(given->empty() ? standard : *given);
   CUSTINSIGHT_ASSIGN_OR_RETURN(auto csv, ins::read_csv(a.contacts, required, optional));
   ins::Contacts c;
-  CUSTINSIGHT_ASSIGN_OR_RETURN(c.customer, parse_ids(csv, 0, ids, false));
+  CUSTINSIGHT_ASSIGN_OR_RETURN(id_text, id_cells(csv, 0));
   CUSTINSIGHT_ASSIGN_OR_RETURN(c.time_ns, ins::parse_dates(csv, 1));
   const std::string direction = a.direction_col.empty() ? "direction" : a.direction_col;
   const std::string complaint = a.complaint_col.empty() ? "complaint" : a.complaint_col;
@@ -155,17 +171,19 @@ absl::StatusOr<ins::Contacts> read_contacts(const Args& a, Ids& ids) {
   return c;
 }
 
-absl::StatusOr<ins::SupportTurns> read_transcripts(const Args& a, Ids& ids) {
+absl::StatusOr<ins::SupportTurns> read_transcripts(const Args& a,
+                                                   std::vector<std::string>& id_text) {
   CUSTINSIGHT_ASSIGN_OR_RETURN(
       auto js, ins::read_jsonl(a.transcripts, {a.transcript_customer_id_col, a.conversation_id_col,
                                                a.role_col, a.turn_time_col},
                                {a.turn_text_col}));
   ins::SupportTurns t;
-  CUSTINSIGHT_ASSIGN_OR_RETURN(t.customer, parse_ids(js, 0, ids, false));
+  CUSTINSIGHT_ASSIGN_OR_RETURN(id_text, id_cells(js, 0));
   // Conversation codes in order of first appearance.
   absl::flat_hash_map<std::string, std::int32_t> code;
   for (std::size_t i = 0; i < js.rows(); ++i) {
-    const auto& id = js.cells[1][i];
+    // Trimmed as the Python reader trims it, so both number the conversations alike.
+    const std::string id(absl::StripAsciiWhitespace(js.cells[1][i]));
     if (id.empty())
       return absl::InvalidArgumentError(absl::StrFormat(
           "%s: line %d: field '%s' is empty", js.file, js.line[i], js.names[1]));
@@ -192,17 +210,19 @@ absl::Status run(const Args& a) {
   }
   CUSTINSIGHT_ASSIGN_OR_RETURN(
       auto txc, ins::read_csv(a.transactions, {a.customer_id_col, a.datetime_col, a.amount_col}));
-  Ids ids;
   ins::Transactions tx;
-  CUSTINSIGHT_ASSIGN_OR_RETURN(tx.customer, parse_ids(txc, 0, ids, true));
+  // Ids are typed once, from the ids of every input together (insight/ids.hpp).
+  std::vector<std::vector<std::string>> id_text(1);
+  CUSTINSIGHT_ASSIGN_OR_RETURN(id_text[0], id_cells(txc, 0));
   CUSTINSIGHT_ASSIGN_OR_RETURN(tx.time_ns, ins::parse_dates(txc, 1));
   CUSTINSIGHT_ASSIGN_OR_RETURN(tx.amount, ins::parse_numbers(txc, 2, false));
   for (std::size_t i = 0; i < tx.amount.size(); ++i)
     if (tx.amount[i] < 0)
-      return absl::InvalidArgumentError(absl::StrFormat("%s: line %d: column '%s': '%s' is negative",
+      return absl::InvalidArgumentError(absl::StrFormat("%s: line %d: column '%s': %s is negative",
                                                         txc.file, txc.line[i], txc.names[2],
-                                                        txc.cells[2][i]));
+                                                        ins::quote_value(txc.cells[2][i])));
   std::optional<ins::Feedback> fb;
+  std::vector<std::string> fb_ids, contact_ids, turn_ids;
   if (!a.feedback.empty()) {
     auto pick = [](const std::string& given, const char* standard) {
       return given.empty() ? std::string(standard) : given;
@@ -216,7 +236,7 @@ absl::Status run(const Args& a) {
       (given->empty() ? optional : required).push_back(pick(*given, standard));
     CUSTINSIGHT_ASSIGN_OR_RETURN(auto fbc, ins::read_csv(a.feedback, required, optional));
     fb.emplace();
-    CUSTINSIGHT_ASSIGN_OR_RETURN(fb->customer, parse_ids(fbc, 0, ids, false));
+    CUSTINSIGHT_ASSIGN_OR_RETURN(fb_ids, id_cells(fbc, 0));
     CUSTINSIGHT_ASSIGN_OR_RETURN(fb->time_ns, ins::parse_dates(fbc, 1));
     if (auto k = fbc.find(pick(a.rating_col, "csat")); k >= 0) {
       CUSTINSIGHT_ASSIGN_OR_RETURN(fb->rating, ins::parse_numbers(fbc, static_cast<std::size_t>(k), true));
@@ -235,25 +255,41 @@ absl::Status run(const Args& a) {
   std::optional<std::int64_t> as_of;
   if (!a.as_of.empty()) {
     std::int64_t ns = 0;
-    if (!ins::parse_datetime_ns(a.as_of, ns))
-      return absl::InvalidArgumentError("--as-of '" + a.as_of + "' is not a date");
+    const auto e = ins::parse_datetime_ns(a.as_of, ns);
+    if (e == ins::DateError::kOutOfRange)
+      return absl::InvalidArgumentError("--as-of " + ins::quote_value(a.as_of) +
+                                        " is out of range (" + ins::kDateRange + ")");
+    if (e != ins::DateError::kNone)
+      return absl::InvalidArgumentError("--as-of " + ins::quote_value(a.as_of) + " is not a date");
     as_of = ns;
   }
   std::optional<ins::Contacts> contacts;
   if (!a.contacts.empty()) {
-    CUSTINSIGHT_ASSIGN_OR_RETURN(contacts, read_contacts(a, ids));
+    CUSTINSIGHT_ASSIGN_OR_RETURN(contacts, read_contacts(a, contact_ids));
   }
   std::optional<ins::SupportTurns> support;
   if (!a.transcripts.empty()) {
-    CUSTINSIGHT_ASSIGN_OR_RETURN(support, read_transcripts(a, ids));
+    CUSTINSIGHT_ASSIGN_OR_RETURN(support, read_transcripts(a, turn_ids));
   }
+  const std::span<const std::string> inputs[] = {id_text[0], fb_ids, contact_ids, turn_ids};
+  const ins::CustomerIds ids = ins::code_customer_ids(inputs);
+  tx.customer = ids.codes[0];
+  if (fb) fb->customer = ids.codes[1];
+  if (contacts) contacts->customer = ids.codes[2];
+  if (support) support->customer = ids.codes[3];
   CUSTINSIGHT_ASSIGN_OR_RETURN(
       auto table, ins::score_table(tx, fb ? &*fb : nullptr, as_of, cfg,
-                                   contacts ? &*contacts : nullptr, support ? &*support : nullptr));
+                                   contacts ? &*contacts : nullptr, support ? &*support : nullptr,
+                                   [&](std::int64_t id) { return ids.label(id); }));
 
   const auto seg_rules = ins::segment_rule_texts(cfg);
   const auto act_rules = ins::action_rule_texts(cfg);
-  const std::filesystem::path out(a.out), tmp = out.string() + ".tmp";
+  const std::filesystem::path out(a.out), tmp = temp_path(out, static_cast<long>(::getpid()));
+  sweep_stale_temp_files(out);
+  if (tmp.string().size() >= sizeof g_tmp_path)
+    return absl::InvalidArgumentError(a.out + ": the path is too long");
+  std::strncpy(g_tmp_path, tmp.c_str(), sizeof g_tmp_path - 1);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) std::signal(sig, remove_tmp_and_reraise);
   {
     std::ofstream f(tmp, std::ios::binary);
     if (!f) return absl::InvalidArgumentError(a.out + ": cannot write");
@@ -271,8 +307,7 @@ absl::Status run(const Args& a) {
       const auto seg = static_cast<std::size_t>(s.segment[i]);
       const auto act = static_cast<std::size_t>(s.action[i]);
       const auto drv = static_cast<std::size_t>(s.main_driver[i]);
-      f << quote(ids.text ? ids.labels[static_cast<std::size_t>(table.customer[i])]
-                          : std::to_string(table.customer[i]))
+      f << quote(ids.label(table.customer[i]))
         << ',' << num(table.frequency[i]) << ',' << num(table.recency[i]) << ','
         << num(table.T[i]) << ',' << num(table.monetary_value[i]) << ',' << num(table.p_alive[i])
         << ',' << num(table.expected_purchases[i]) << ',' << num(table.clv[i]) << ','
@@ -295,12 +330,15 @@ absl::Status run(const Args& a) {
   }
   std::error_code ec;
   std::filesystem::rename(tmp, out, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return absl::InvalidArgumentError(a.out + ": cannot rename the temporary file");
-  }
+  if (ec) return absl::InvalidArgumentError(a.out + ": cannot rename the temporary file");
+  g_tmp_path[0] = '\0';
   std::cout << absl::StrFormat("Scored %d customers with the %s model; wrote %s\n",
                                table.customer.size(), table.model, a.out);
+  if (!table.spend_fitted)
+    std::cout << "Note: fewer than 3 repeat buyers with spend: clv uses the population mean "
+                 "spend\n";
+  for (const auto& j : table.joins)
+    if (const std::string note = ins::join_note(j); !note.empty()) std::cout << "Note: " << note << "\n";
   return absl::OkStatus();
 }
 
@@ -310,10 +348,7 @@ int main(int argc, char** argv) {
   auto args = parse_args(argc, argv);
   absl::Status status = args.ok() ? run(*args) : args.status();
   if (!status.ok()) {
-    if (args.ok()) {
-      std::error_code ec;
-      std::filesystem::remove(args->out + ".tmp", ec);
-    }
+    if (g_tmp_path[0] != '\0') ::unlink(g_tmp_path);
     std::cerr << "custinsight-score: error: " << status.message() << "\n";
     return 2;
   }

@@ -1,4 +1,4 @@
-// Bindings for include/custinsight/insight/{config, contacts, scoring}.hpp.
+// Bindings for include/custinsight/insight/{config, contacts, csv, ids, pipeline, scoring}.hpp.
 
 #include "pybind11.hpp"
 
@@ -9,6 +9,9 @@
 
 #include "custinsight/insight/config.hpp"
 #include "custinsight/insight/contacts.hpp"
+#include "custinsight/insight/csv.hpp"
+#include "custinsight/insight/ids.hpp"
+#include "custinsight/insight/pipeline.hpp"
 #include "custinsight/insight/scoring.hpp"
 
 namespace custinsight::bindings {
@@ -136,9 +139,78 @@ py::dict support(const Int64s& row, const Int32s& conversation, std::int32_t n_c
   return d;
 }
 
+// None unless every id is a canonical int64 (insight/ids.hpp); then the integers.
+py::object integer_ids(const std::vector<std::string>& ids) {
+  std::vector<std::int64_t> out(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (!insight::canonical_int64(ids[i], out[i])) return py::none();
+  return to_numpy(out);
+}
+
+py::dict parse_datetimes(const std::vector<std::string>& cells) {
+  std::vector<std::int64_t> ns(cells.size(), 0);
+  std::ptrdiff_t bad = -1;
+  bool out_of_range = false;
+  for (std::size_t i = 0; i < cells.size() && bad < 0; ++i) {
+    const auto e = insight::parse_datetime_ns(cells[i], ns[i]);
+    if (e != insight::DateError::kNone) {
+      bad = static_cast<std::ptrdiff_t>(i);
+      out_of_range = e == insight::DateError::kOutOfRange;
+    }
+  }
+  py::dict d;
+  d["ns"] = to_numpy(ns);
+  d["bad"] = bad;
+  d["out_of_range"] = out_of_range;
+  return d;
+}
+
+py::dict join_report(const std::string& input, const Int64s& ids, const Int64s& rows,
+                     const Int64s& time_ns, std::int64_t as_of_ns) {
+  const auto i = view(ids, "ids"), r = view(rows, "rows"), t = view(time_ns, "time_ns");
+  if (i.size() != r.size() || t.size() != r.size())
+    throw py::value_error("ids, rows and time_ns must have the same length");
+  const auto rep = insight::join_report(input, i, r, t, as_of_ns);
+  py::dict d;
+  d["rows"] = rep.rows;
+  d["unmatched"] = rep.unmatched;
+  d["first_unmatched"] = to_numpy(rep.first_unmatched);
+  return d;
+}
+
+// The note on unmatched rows ("" when none), or ValueError above the share.
+std::string check_join(const std::string& input, std::int64_t rows, std::int64_t unmatched,
+                       const std::vector<std::string>& first_labels) {
+  insight::JoinReport rep;
+  rep.input = input;
+  rep.rows = rows;
+  rep.unmatched = unmatched;
+  std::vector<std::string> quoted;
+  for (const auto& l : first_labels) quoted.push_back(insight::quote_value(l));
+  throw_if_error(insight::check_join(rep, quoted));
+  return insight::join_note(rep);
+}
+
+double population_spend(const Array& amount) {
+  return insight::population_mean_spend(view(amount, "amount"));
+}
+
 }  // namespace
 
 void register_insight(py::module_& m) {
+  m.def("insight_integer_ids", &integer_ids, "ids"_a,
+        R"(The ids as int64 when every one is a canonical decimal integer that fits, else None.)");
+  m.def("insight_parse_datetimes", &parse_datetimes, "cells"_a,
+        R"(ISO dates as custinsight-score reads them: dict ns, bad (first bad cell or -1),
+out_of_range (the bad cell is a date outside the int64 nanosecond range).)");
+  m.def("insight_join_report", &join_report, "input"_a, "ids"_a, "rows"_a, "time_ns"_a,
+        "as_of_ns"_a, R"(Rows up to as_of, unmatched rows and the first unmatched ids.)");
+  m.def("insight_check_join", &check_join, "input"_a, "rows"_a, "unmatched"_a,
+        "first_labels"_a, R"(The note on unmatched rows, or ValueError above the share.)");
+  m.def("insight_population_mean_spend", &population_spend, "amount"_a,
+        R"(The spend used for every customer when no Gamma-Gamma model can be fitted.)");
+  m.attr("INSIGHT_MAX_UNMATCHED_SHARE") = insight::kMaxUnmatchedShare;
+  m.attr("INSIGHT_DATE_RANGE") = insight::kDateRange;
   m.def("insight_survival_probability", &survival, "model"_a, "params"_a, "frequency"_a, "T"_a,
         "horizon"_a,
         R"doc(P(alive at T + horizon | alive at T, history) per customer (closed forms).)doc");

@@ -56,7 +56,18 @@ inline std::string model_to_json(std::string_view model_name, std::span<const ch
   return j.dump(2);
 }
 
+/// Saved parameters must be finite, positive and at most this: larger values come from a file
+/// that was edited or corrupted, and predictions from them overflow.
+inline constexpr double kMaxModelParameter = 1e15;
+
 namespace detail {
+
+/// A JSON value for an error message, cut to 80 characters.
+inline std::string json_excerpt(const nlohmann::json& v) {
+  std::string text = v.dump();
+  if (text.size() > 80) text = text.substr(0, 80) + "...";
+  return text;
+}
 
 /// Typed reads from a saved model: a field of the wrong type is an error naming it, never a
 /// nlohmann exception, and an absent field keeps `out` (its default).
@@ -98,10 +109,15 @@ absl::Status json_field(const nlohmann::json& section, const char* section_name,
     ok = it->is_number();
     if (ok) out = it->template get<double>();
   }
-  if (!ok)
+  if (!ok) {
+    const char* expected = std::is_same_v<T, bool>          ? "a boolean"
+                           : std::is_same_v<T, std::string> ? "a string"
+                           : std::is_integral_v<T>          ? "a whole number in range"
+                                                            : "a number";
     return absl::InvalidArgumentError(
-        absl::StrFormat("model file: %s.%s = %s has the wrong type or range", section_name, key,
-                        it->dump()));
+        absl::StrFormat("model file: %s.%s = %s is a %s, expected %s", section_name, key,
+                        json_excerpt(*it), it->type_name(), expected));
+  }
   return absl::OkStatus();
 }
 
@@ -131,7 +147,14 @@ inline absl::StatusOr<FitResult> model_from_json(std::string_view text,
         "model file has format_version %s; this custinsight (%s) reads up to %d: upgrade "
         "custinsight to load it",
         version_it->dump(), CUSTINSIGHT_VERSION, kModelFormatVersion));
-  CUSTINSIGHT_RETURN_IF_ERROR(detail::json_field(j, "model file", "model", stored));
+  const auto model_it = j.find("model");
+  if (model_it == j.end() || !model_it->is_string())
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "model file: the \"model\" key %s, expected a string naming the model type (%s)",
+        model_it == j.end() ? std::string("is missing")
+                            : "is a " + std::string(model_it->type_name()),
+        model_name));
+  stored = model_it->get<std::string>();
   if (stored != model_name)
     return absl::InvalidArgumentError(absl::StrFormat(
         "the file holds a %s, not a %s: load it with %s.load", stored, model_name, stored));
@@ -146,9 +169,18 @@ inline absl::StatusOr<FitResult> model_from_json(std::string_view text,
   r.standard_errors.resize(k);
   for (Eigen::Index i = 0; i < k; ++i) {
     const char* name = names[static_cast<std::size_t>(i)];
-    if (!params->contains(name) || !(*params)[name].is_number())
+    if (!params->contains(name))
       return absl::InvalidArgumentError(absl::StrFormat("model file lacks parameter %s", name));
-    r.params[i] = (*params)[name].get<double>();
+    const auto& value = (*params)[name];
+    if (!value.is_number())
+      return absl::InvalidArgumentError(
+          absl::StrFormat("model file: params.%s = %s is a %s, expected a number", name,
+                          detail::json_excerpt(value), value.type_name()));
+    r.params[i] = value.get<double>();
+    if (!(r.params[i] > 0.0 && r.params[i] <= kMaxModelParameter))
+      return absl::InvalidArgumentError(
+          absl::StrFormat("model file: params.%s = %s: must be positive and at most %g", name,
+                          detail::json_excerpt(value), kMaxModelParameter));
     r.standard_errors[i] = NAN;
     CUSTINSIGHT_RETURN_IF_ERROR(
         detail::json_field(*errors, "standard_errors", name, r.standard_errors[i]));

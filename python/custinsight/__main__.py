@@ -7,6 +7,7 @@ Exit codes: 0 success, 2 bad input or arguments (one line on stderr, nothing wri
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from pathlib import Path
@@ -70,11 +71,30 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--turn-text-col", default="text")
 
 
+def _as_of(text: str) -> Any:
+    """--as-of by the input files' date rule (custinsight-score's parser: an offset or Z is
+    converted to UTC and dropped)."""
+    import pandas as pd
+
+    from . import _core
+    from ._validate import show_value
+
+    parsed = _core.insight_parse_datetimes([text.strip()])
+    if int(parsed["bad"]) >= 0:
+        if parsed["out_of_range"]:
+            raise ValueError(f"--as-of {show_value(text)} is out of range "
+                             f"({_core.INSIGHT_DATE_RANGE})")
+        raise ValueError(f"--as-of {show_value(text)} is not a date (expected YYYY-MM-DD or "
+                         "YYYY-MM-DD HH:MM:SS, optionally with Z or an offset such as +02:00)")
+    return pd.Timestamp(int(parsed["ns"][0]), unit="ns")
+
+
 def _load(args: argparse.Namespace, progress: _Progress) -> tuple[Any, Any, Any, Any, Any, Any]:
     import pandas as pd
 
     from .insight_config import InsightConfig
-    from .insight_io import read_contacts, read_feedback, read_transactions, read_transcripts
+    from .insight_io import (read_contacts, read_feedback, read_transactions, read_transcripts,
+                             unify_ids)
 
     config = InsightConfig.load(args.config) if args.config else InsightConfig()
     if args.demo:
@@ -89,7 +109,7 @@ def _load(args: argparse.Namespace, progress: _Progress) -> tuple[Any, Any, Any,
         fb = data.responses
         contacts = simulate_contact_log(data, seed=args.seed + 1)
         turns = simulate_transcripts(data, seed=args.seed + 2)
-        as_of = pd.Timestamp(args.as_of) if args.as_of else data.end
+        as_of = _as_of(args.as_of) if args.as_of else data.end
         progress.step("simulated the demo data")
         return tx, fb, contacts, turns, as_of, config
     if not args.transactions:
@@ -119,11 +139,11 @@ def _load(args: argparse.Namespace, progress: _Progress) -> tuple[Any, Any, Any,
                                  role_col=args.role_col, time_col=args.turn_time_col,
                                  text_col=args.turn_text_col,
                                  datetime_format=args.datetime_format)
+    # Ids are typed once for all the files together, as custinsight-score does.
+    tx, fb, contacts, turns = unify_ids(tx, fb, contacts, turns)
     as_of = None
     if args.as_of:
-        as_of = pd.to_datetime(args.as_of, errors="coerce")
-        if as_of is pd.NaT:
-            raise ValueError(f"--as-of {args.as_of!r} is not a date")
+        as_of = _as_of(args.as_of)
     progress.step("read the input files")
     return tx, fb, contacts, turns, as_of, config
 
@@ -157,7 +177,16 @@ def _cmd_score(args: argparse.Namespace) -> int:
             print(table[cols].head(args.rows).round(3).to_string())
     print(f"Scored {len(table):,} customers as of {engine.as_of_.date()} with the "
           f"{engine.model_name_} model; wrote {out}")
+    _print_notes(table)
     return 0
+
+
+def _print_notes(table: Any) -> None:
+    """What the table could not use: unmatched rows of the optional inputs, unfitted spend."""
+    if table.attrs.get("spend") == "population_mean":
+        print("Note: fewer than 3 repeat buyers with spend: clv uses the population mean spend")
+    for note in table.attrs.get("unmatched_notes", []):
+        print(f"Note: {note}")
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -168,6 +197,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     write_report(engine, out)
     progress.step(f"wrote {out.name}")
     print(f"Wrote the report on {len(table):,} customers to {out}")
+    _print_notes(table)
     return 0
 
 
@@ -201,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--out-dir", default="out")
     demo.set_defaults(func=_cmd_demo)
     args = parser.parse_args(argv)
+    # The notes the library logs are printed with the summary (see _print_notes).
+    logging.getLogger("custinsight").addHandler(logging.NullHandler())
     try:
         return int(args.func(args))
     except (ValueError, TypeError, OSError) as err:

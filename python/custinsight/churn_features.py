@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validate import require_columns
+from ._validate import as_time_array, require_columns
 from .rfm import _period_spec, _to_ns, rfm_summary
 
 __all__ = ["churn_backtest", "churn_features"]
@@ -43,17 +43,11 @@ _DAY_NS = 86_400 * 10**9
 
 
 def _datetimes(name: str, values: pd.Series) -> pd.Series:
-    if not pd.api.types.is_datetime64_any_dtype(values.dtype):
-        try:
-            values = pd.to_datetime(values, format="mixed")
-        except (TypeError, ValueError) as err:
-            raise ValueError(f"{name} must hold dates: {err}") from err
-    if values.isna().any():
-        i = int(np.flatnonzero(values.isna().to_numpy())[0])
-        raise ValueError(f"{name}[{i}] is missing (NaT)")
-    if getattr(values.dt, "tz", None) is not None:
-        values = values.dt.tz_localize(None)
-    return values
+    # The package's one time rule (offsets converted to UTC, every unit, out of range refused).
+    ns, is_datetime = as_time_array(name, values.reset_index(drop=True))
+    if not is_datetime:
+        raise ValueError(f"{name} must hold dates, got numbers")
+    return pd.Series(ns.view("datetime64[ns]"), index=values.index)
 
 
 def _as_ns(values: pd.Series) -> np.ndarray:

@@ -10,21 +10,24 @@ with the rule that fired for both.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import require_columns
+from ._validate import match_ids, naive_utc_column, require_columns, show_value, timestamp_ns
 from .insight_config import InsightConfig
-from .insight_inputs import add_contacts, add_support
+from .insight_inputs import add_contacts, add_support, check_joins
 from .loyalty import BetaGeoModel, GammaGammaModel, ModifiedBetaGeoModel, ParetoNBDModel
 from .rfm import rfm_summary
 from .satisfaction import customer_satisfaction, satisfaction_scores
 
 __all__ = ["CustomerInsight", "insight_table", "SEGMENTS", "ACTIONS", "segment_rules",
            "action_rules", "survival_probability"]
+
+_log = logging.getLogger("custinsight")
 
 _MODELS = {"beta_geo": BetaGeoModel, "modified_beta_geo": ModifiedBetaGeoModel,
            "pareto_nbd": ParetoNBDModel}
@@ -208,10 +211,11 @@ class CustomerInsight:
                         datetime_col=datetime_col, amount_col=amount_col)
         if len(transactions) == 0:
             raise ValueError("transactions has no rows")
-        times = pd.to_datetime(transactions[datetime_col])
-        end = times.max() if as_of is None else pd.Timestamp(as_of)
-        if end is pd.NaT:
-            raise ValueError("as_of is missing (NaT)")
+        # One time rule for every input: offsets and zones converted to UTC and dropped.
+        transactions = naive_utc_column(transactions, datetime_col)
+        times = transactions[datetime_col]
+        end = times.max() if as_of is None else pd.Timestamp(timestamp_ns("as_of", as_of),
+                                                                unit="ns")
         keep = (times <= end).to_numpy()
         if not keep.any():
             raise ValueError(f"no transaction on or before as_of={end}")
@@ -238,7 +242,7 @@ class CustomerInsight:
             churn = self._label_window_churn(tx, end, customer_id_col, datetime_col, amount_col,
                                              rfm.index)
             no_purchase = churn
-        clv = self._clv(f, r, t, m)
+        clv = self._clv(f, r, t, m, tx[amount_col])
 
         table = rfm.copy()
         table["p_alive"] = p_alive
@@ -246,6 +250,11 @@ class CustomerInsight:
         table["clv"] = clv
         table["churn_risk"] = churn
         table["no_purchase_risk"] = no_purchase
+        # Inputs whose ids do not join are refused; a few unmatched rows are counted.
+        joins = check_joins(table, end, [
+            ("feedback", feedback, feedback_customer_id_col, feedback_datetime_col),
+            ("contacts", contacts, contact_customer_id_col, contact_datetime_col),
+            ("transcripts", transcripts, transcript_customer_id_col, turn_time_col)])
         self._add_feedback(table, feedback, end, feedback_customer_id_col, feedback_datetime_col,
                            touchpoint_col, rating_col, rating_scale, nps_col, text_col)
         if contacts is not None:
@@ -264,6 +273,16 @@ class CustomerInsight:
         self.as_of_ = end
         table.attrs["as_of"] = str(end)
         table.attrs["model"] = self.model_name_
+        table.attrs["spend"] = "gamma_gamma" if self.spend_model_ is not None else \
+            "population_mean"
+        table.attrs["unmatched"] = {name: {"rows": j["rows"], "unmatched": j["unmatched"]}
+                                    for name, j in joins.items()}
+        table.attrs["unmatched_notes"] = [j["note"] for j in joins.values() if j["note"]]
+        for note in table.attrs["unmatched_notes"]:
+            _log.warning("%s", note)
+        if self.spend_model_ is None:
+            _log.warning("fewer than 3 repeat buyers with spend: clv uses the population mean "
+                         "spend")
         return table
 
     def _label_window_churn(self, tx: pd.DataFrame, end: pd.Timestamp, cid: str, dt: str,
@@ -293,18 +312,23 @@ class CustomerInsight:
         now = churn_features(tx, end, **options)
         return np.asarray(model.predict_proba(now[train.columns].reindex(index)))
 
-    def _clv(self, f: np.ndarray, r: np.ndarray, t: np.ndarray, m: np.ndarray) -> np.ndarray:
+    def _clv(self, f: np.ndarray, r: np.ndarray, t: np.ndarray, m: np.ndarray,
+             amounts: pd.Series) -> np.ndarray:
         cfg = self.config
         repeat = (f > 0) & (m > 0)
         self.spend_model_ = None
         if repeat.sum() < 3:
-            return np.full(len(f), np.nan)
-        gg = GammaGammaModel(penalizer_coef=cfg.penalizer).fit(f[repeat], m[repeat])
-        self.spend_model_ = gg
-        # Customers without a repeat purchase get the population mean spend (x = 0 in the
-        # Gamma-Gamma posterior mean).
-        spend = np.asarray(gg.conditional_expected_average_profit(np.where(repeat, f, 0.0),
-                                                                  np.where(repeat, m, 0.0)))
+            # No spend model can be fitted: every customer gets the population mean spend
+            # (table.attrs["spend"] says so), never a NaN value.
+            mean = _core.insight_population_mean_spend(amounts.to_numpy(np.float64))
+            spend = np.full(len(f), mean)
+        else:
+            gg = GammaGammaModel(penalizer_coef=cfg.penalizer).fit(f[repeat], m[repeat])
+            self.spend_model_ = gg
+            # Customers without a repeat purchase get the population mean spend (x = 0 in the
+            # Gamma-Gamma posterior mean).
+            spend = np.asarray(gg.conditional_expected_average_profit(
+                np.where(repeat, f, 0.0), np.where(repeat, m, 0.0)))
         per_month = _DAYS_PER_MONTH / cfg.period_days
         return np.asarray(self.model_._model.customer_lifetime_value(
             f, r, t, spend, int(cfg.clv_months), float(cfg.discount_rate), per_month))
@@ -338,9 +362,12 @@ def add_feedback(table: pd.DataFrame, feedback: pd.DataFrame | None, end: pd.Tim
                                   nps_col=nps_col, text_col=text_col).items()
             if v is not None and v in feedback.columns}
     require_columns(feedback, customer_id_col=cid, datetime_col=dt)
-    when = pd.to_datetime(feedback[dt])
-    fb = feedback.loc[(when <= end).to_numpy()]
-    fb = fb.loc[fb[cid].isin(table.index)]
+    feedback = naive_utc_column(feedback, dt)
+    fb = feedback.loc[(feedback[dt] <= end).to_numpy()]
+    # Ids as the table writes them (an integer id matches its canonical text, see match_ids).
+    rows = match_ids(table.index, fb[cid], cid)
+    fb = fb.loc[rows >= 0]
+    fb = fb.assign(**{cid: pd.Series(table.index[rows[rows >= 0]], index=fb.index)})
     if len(fb) == 0:
         return None, None
     scores = None
@@ -376,7 +403,7 @@ def add_feedback(table: pd.DataFrame, feedback: pd.DataFrame | None, end: pd.Tim
         if ((score < 0) | (score > 10)).any():
             i = int(np.flatnonzero((score < 0) | (score > 10))[0])
             raise ValueError(f"{cols['nps_col']} = {score[i]!r} for customer "
-                             f"{last[cid].iloc[i]!r}: NPS answers must lie in 0..10")
+                             f"{show_value(last[cid].iloc[i])}: NPS answers must lie in 0..10")
         table.loc[last[cid].to_numpy(), "nps_latest"] = score.astype(np.int8)
         recent = ((end - last["_t"]) <= pd.Timedelta(days=cfg.complaint_days)).to_numpy()
         det = last[cid].to_numpy()[(score <= 6) & recent]

@@ -12,6 +12,9 @@ from typing import Any
 
 __all__ = ["InsightConfig", "LoyaltyWeights", "InsightWeights", "SegmentThresholds"]
 
+#: The range of the duration settings, in days (the C++ core checks the same range).
+DAYS_RANGE = (1.0 / 24.0, 36500.0)
+
 MODELS = ("auto", "beta_geo", "modified_beta_geo", "pareto_nbd")
 
 
@@ -118,9 +121,17 @@ class InsightConfig:
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
                 raise ValueError(f"{name}={v!r}: must be finite and positive")
+        for name in ("period_days", "horizon_days", "half_life_days", "complaint_days"):
+            # Durations from an hour to a century: beyond them the decay weights and periods
+            # underflow or overflow and every score would be NaN.
+            v = getattr(self, name)
+            if not (DAYS_RANGE[0] <= v <= DAYS_RANGE[1]):
+                raise ValueError(f"{name}={v!r}: must lie between {DAYS_RANGE[0]:.6g} (an hour) "
+                                 f"and {DAYS_RANGE[1]:g} days")
         if isinstance(self.clv_months, bool) or not isinstance(self.clv_months, int) \
-                or self.clv_months < 1:
-            raise ValueError(f"clv_months={self.clv_months!r}: must be a positive whole number")
+                or not 1 <= self.clv_months <= 1200:
+            raise ValueError(f"clv_months={self.clv_months!r}: must be a whole number in "
+                             "1..1200")
         for name in ("discount_rate", "penalizer", "rating_weight", "text_weight",
                      "nps_weight", "label_window_days", "churn_C"):
             v = getattr(self, name)

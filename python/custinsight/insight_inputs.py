@@ -17,11 +17,13 @@ custinsight-score.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import as_time_array, require_columns
+from ._validate import as_time_array, match_ids, require_columns, show_value
 from .conversation import _roles
 from .insight_config import InsightConfig
 
@@ -32,16 +34,37 @@ _FALSE = {"false", "0", "no", "n", "f", ""}
 
 
 def _show(value: object) -> str:
-    """repr of a cell without numpy's type wrapper (np.int64(2) -> 2)."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
+    """repr of a cell without numpy's type wrapper (np.int64(2) -> 2), cut to 80 characters."""
+    return show_value(value)
 
 
 def _rows(table: pd.DataFrame, df: pd.DataFrame, col: str) -> np.ndarray:
-    ids = df[col]
-    if ids.isna().any():
-        i = int(np.flatnonzero(ids.isna().to_numpy())[0])
-        raise ValueError(f"{col}[{i}] is missing")
-    return np.ascontiguousarray(table.index.get_indexer(ids.to_numpy()), dtype=np.int64)
+    return match_ids(table.index, df[col].reset_index(drop=True), col)
+
+
+def check_joins(table: pd.DataFrame, end: pd.Timestamp,
+                inputs: list[tuple[str, pd.DataFrame | None, str, str]]) -> dict[str, Any]:
+    """Count the rows (up to ``end``) of each optional input whose id names no customer of the
+    table; more than INSIGHT_MAX_UNMATCHED_SHARE of them is a ValueError naming the first
+    unmatched ids (the rule and the message are the C++ core's, shared with
+    custinsight-score). Returns per input the counts and a note ("" when all matched)."""
+    out: dict[str, Any] = {}
+    end_ns = int(end.as_unit("ns").value)
+    for name, df, cid, dt in inputs:
+        if df is None or not isinstance(df, pd.DataFrame) or len(df) == 0:
+            continue
+        require_columns(df, customer_id_col=cid, datetime_col=dt)
+        ids = df[cid].reset_index(drop=True)
+        rows = match_ids(table.index, ids, cid)
+        times = _dates(df, dt)
+        codes, uniques = pd.factorize(ids)
+        report = _core.insight_join_report(name, codes.astype(np.int64), rows, times, end_ns)
+        labels = [str(uniques[int(c)]) for c in report["first_unmatched"]]
+        note = _core.insight_check_join(name, int(report["rows"]), int(report["unmatched"]),
+                                        labels)
+        out[name] = {"rows": int(report["rows"]), "unmatched": int(report["unmatched"]),
+                     "note": note}
+    return out
 
 
 def _dates(df: pd.DataFrame, col: str) -> np.ndarray:
@@ -139,8 +162,16 @@ def add_support(table: pd.DataFrame, transcripts: pd.DataFrame, end: pd.Timestam
     codes, uniques = pd.factorize(conv, sort=False)
     texts = transcripts[text_col].to_numpy(dtype=object)
     for i, t in enumerate(texts):
-        if not (isinstance(t, str) or t is None or (isinstance(t, float) and np.isnan(t))):
-            raise TypeError(f"{text_col}[{i}] = {t!r}: must be text")
+        if not (isinstance(t, str) or t is None or t is pd.NA or
+                (isinstance(t, float) and np.isnan(t))):
+            raise TypeError(f"{text_col}[{i}] = {show_value(t)}: must be text")
+        if isinstance(t, str) and not t.isascii():
+            try:
+                t.encode("utf-8")
+            except UnicodeEncodeError as err:
+                # Said without the text: customer texts never go into messages whole.
+                raise ValueError(f"{text_col}[{i}]: not valid UTF-8 text (a lone surrogate at "
+                                 f"character {err.start})") from None
     raw = _core.insight_summarise_support(
         _rows(table, transcripts, customer_id_col), codes.astype(np.int32), len(uniques),
         _roles(transcripts[role_col].reset_index(drop=True), role_col),

@@ -165,6 +165,11 @@ def report_html(engine: Any, *, contact_rows: int = 20) -> str:
             + ", ".join(f"{_esc(k)} BIC {v:,.1f}" for k, v in engine.bics_.items()) + "</p>",
             '<div class="cards">' + "".join(f'<div class="card">{_esc(k)}<b>{_esc(v)}</b></div>'
                                             for k, v in cards) + "</div>"]
+    # What the table could not use: rows of other inputs naming no customer, unfitted spend.
+    notes = list(t.attrs.get("unmatched_notes", []))
+    if t.attrs.get("spend") == "population_mean":
+        notes.append("fewer than 3 repeat buyers with spend: clv uses the population mean spend")
+    body += [f'<p class="note">Note: {_esc(note)}</p>' for note in notes]
 
     seg = t.groupby("segment", observed=False).agg(
         customers=("p_alive", "size"), mean_p_alive=("p_alive", "mean"),

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import as_float_array, as_id_array, as_time_array, renamed_errors, require_columns
+from ._validate import (as_float_array, as_id_array, as_time_array, renamed_errors,
+                        require_columns, timestamp_ns)
 
 __all__ = ["calibration_and_holdout", "rfm_summary", "rfm_summary_arrays"]
 
@@ -29,15 +30,7 @@ def _period_spec(freq: str) -> tuple[int, int]:
 
 
 def _to_ns(name: str, value: Any) -> int:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name}={value!r} is not a date") from err
-    if ts is pd.NaT:
-        raise ValueError(f"{name} is missing (NaT)")
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return int(ts.as_unit("ns").value)
+    return timestamp_ns(name, value)
 
 
 def _check_multiplier(freq_multiplier: Any) -> float:

@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import as_float_array, as_time_array, renamed_errors, require_columns
+from ._validate import (as_float_array, as_time_array, renamed_errors, require_columns,
+                        timestamp_ns)
 
 __all__ = [
     "SCALES",
@@ -130,10 +131,7 @@ def _as_of_days(as_of: Any, is_datetime: bool, default: float) -> float:
     if as_of is None:
         return default
     if is_datetime:
-        ts = pd.Timestamp(as_of)
-        if ts.tzinfo is not None:
-            ts = ts.tz_localize(None)
-        return ts.as_unit("ns").value / _NS_PER_DAY
+        return timestamp_ns("as_of", as_of) / _NS_PER_DAY
     return float(as_of)
 
 

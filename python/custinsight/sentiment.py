@@ -21,6 +21,8 @@ from . import _core
 __all__ = ["Lexicon", "SentimentAnalyzer"]
 
 _SCORE_COLUMNS = ["neg", "neu", "pos", "compound"]
+#: The most top_tokens a batch call gives (each adds two columns per text).
+_MAX_TOP_TOKENS = 1000
 
 
 def _vader_directory() -> str:
@@ -257,6 +259,9 @@ class SentimentAnalyzer:
         top = int(top_tokens)
         if top < 0:
             raise ValueError(f"top_tokens={top_tokens!r}: must be non-negative")
+        if top > _MAX_TOP_TOKENS:
+            # Two columns per token for every text: 10**9 would ask for terabytes.
+            raise ValueError(f"top_tokens={top_tokens!r}: must be at most {_MAX_TOP_TOKENS}")
         if isinstance(text, (str, bytes)):
             return self._analyzer.raw_scores(text) if raw else self._analyzer.polarity_scores(text)
         if _is_missing(text):
@@ -270,9 +275,12 @@ class SentimentAnalyzer:
         if top:
             tokens = np.asarray(out["top_token"], dtype=object).reshape(len(items), top)
             contrib = np.asarray(out["top_contribution"]).reshape(len(items), top)
+            columns: dict[str, Any] = {}
             for k in range(top):
-                frame[f"token_{k + 1}"] = pd.Series(tokens[:, k], index=index, dtype=object)
-                frame[f"token_{k + 1}_contribution"] = contrib[:, k]
+                columns[f"token_{k + 1}"] = pd.Series(tokens[:, k], index=index, dtype=object)
+                columns[f"token_{k + 1}_contribution"] = pd.Series(contrib[:, k], index=index)
+            # One concat: inserting column by column fragments the frame.
+            frame = pd.concat([frame, pd.DataFrame(columns, index=index)], axis=1)
         return frame
 
     def raw_scores(self, text: str) -> dict[str, float]:

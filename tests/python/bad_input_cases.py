@@ -151,6 +151,21 @@ def categorical(a: np.ndarray, kind: str):
     return pd.Series(pd.Categorical(a)), Same(a, may_refuse=True)
 
 
+def mixed_id_types(a: np.ndarray, kind: str):
+    """Integer ids with one written as text ("7" among 7s): one column, two types."""
+    if kind != "id":
+        return None
+    out = np.array(list(a), dtype=object)
+    out[len(out) // 2] = str(out[len(out) // 2])
+    return out, Refuse()
+
+
+def boolean_ids(a: np.ndarray, kind: str):
+    if kind != "id":
+        return None
+    return (a % 2 == 0), Refuse()
+
+
 CASES: dict[str, Case] = {
     "wrong_dtype": wrong_dtype,
     "narrow_dtype": narrow_dtype,
@@ -170,4 +185,6 @@ CASES: dict[str, Case] = {
     "pandas_nullable": pandas_nullable,
     "pandas_nullable_na": pandas_nullable_na,
     "categorical": categorical,
+    "mixed_id_types": mixed_id_types,
+    "boolean_ids": boolean_ids,
 }

@@ -112,12 +112,20 @@ inline absl::Status validate(const InsightConfig& c) {
                                                                          c.complaint_days));
   CUSTINSIGHT_RETURN_IF_ERROR(custinsight::detail::check_positive_scalar(
       "config max_outbound_30d", c.max_outbound_30d));
+  // Durations from an hour to a century: beyond them decay weights and periods underflow or
+  // overflow and every score would be NaN (the Python dataclass checks the same range).
+  for (auto [name, v] : {std::pair{"period_days", c.period_days}, {"horizon_days", c.horizon_days},
+                         {"half_life_days", c.half_life_days},
+                         {"complaint_days", c.complaint_days}})
+    if (!(v >= 1.0 / 24.0 && v <= 36500.0))
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "config %s = %g: must lie between 0.0416667 (an hour) and 36500 days", name, v));
   if (!(c.support_quality_low >= 0.0 && c.support_quality_low <= 100.0))
     return absl::InvalidArgumentError(
         absl::StrFormat("config support_quality_low = %g: must lie in [0, 100]",
                         c.support_quality_low));
-  if (c.clv_months < 1)
-    return absl::InvalidArgumentError("config clv_months: must be a positive whole number");
+  if (c.clv_months < 1 || c.clv_months > 1200)
+    return absl::InvalidArgumentError("config clv_months: must be a whole number in 1..1200");
   CUSTINSIGHT_RETURN_IF_ERROR(detail::check_weights(
       "loyalty_weights", {c.loyalty_weights.alive, c.loyalty_weights.value,
                           c.loyalty_weights.frequency}));

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -15,11 +16,14 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "custinsight/beta_geo.hpp"
 #include "custinsight/clv.hpp"
 #include "custinsight/gamma_gamma.hpp"
 #include "custinsight/insight/config.hpp"
 #include "custinsight/insight/contacts.hpp"
+#include "custinsight/insight/csv.hpp"
 #include "custinsight/insight/scoring.hpp"
 #include "custinsight/modified_beta_geo.hpp"
 #include "custinsight/pareto_nbd.hpp"
@@ -68,6 +72,68 @@ struct SupportTurns {
   std::vector<std::string> text;
 };
 
+/// How many rows of an optional input (feedback, contacts, transcripts), among those on or
+/// before as_of, name no customer of the table.
+struct JoinReport {
+  std::string input;
+  std::int64_t rows = 0;
+  std::int64_t unmatched = 0;
+  std::vector<std::int64_t> first_unmatched;  ///< the first (up to 3) distinct unmatched ids
+};
+
+/// Above this share of unmatched rows an input is refused: its ids do not join the
+/// transactions' (another id column, or ids written differently), and a table built from the
+/// rest would quietly leave that input out.
+inline constexpr double kMaxUnmatchedShare = 0.5;
+
+/// @brief Count the rows of an input whose table row is -1.
+/// @param ids the input's ids (codes); @param rows their table rows (-1: no customer)
+inline JoinReport join_report(std::string input, std::span<const std::int64_t> ids,
+                              std::span<const std::int64_t> rows,
+                              std::span<const std::int64_t> time_ns, std::int64_t as_of_ns) {
+  JoinReport r;
+  r.input = std::move(input);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (time_ns[i] > as_of_ns) continue;
+    ++r.rows;
+    if (rows[i] >= 0) continue;
+    ++r.unmatched;
+    if (r.first_unmatched.size() < 3 &&
+        std::find(r.first_unmatched.begin(), r.first_unmatched.end(), ids[i]) ==
+            r.first_unmatched.end())
+      r.first_unmatched.push_back(ids[i]);
+  }
+  return r;
+}
+
+/// @brief The one-line note on unmatched rows ("" when every row matched).
+inline std::string join_note(const JoinReport& r) {
+  if (r.unmatched == 0) return "";
+  return absl::StrFormat("%s: %d of %d rows up to as_of name no customer with a purchase",
+                         r.input, r.unmatched, r.rows);
+}
+
+/// @brief An error when more than kMaxUnmatchedShare of the rows match no customer.
+/// @param first_labels the ids of r.first_unmatched as written (quoted and cut by the caller)
+inline absl::Status check_join(const JoinReport& r, std::span<const std::string> first_labels) {
+  if (r.rows == 0 ||
+      static_cast<double>(r.unmatched) <= kMaxUnmatchedShare * static_cast<double>(r.rows))
+    return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "%s: %d of %d rows up to as_of (more than %g%%) name no customer with a purchase; first "
+      "unmatched ids: %s (do the id columns hold the same ids?)",
+      r.input, r.unmatched, r.rows, 100 * kMaxUnmatchedShare, absl::StrJoin(first_labels, ", ")));
+}
+
+/// @brief The spend given to every customer when no Gamma-Gamma model can be fitted (fewer
+/// than 3 repeat buyers with spend): the mean transaction amount.
+inline double population_mean_spend(std::span<const double> amount) {
+  if (amount.empty()) return 0.0;
+  double sum = 0.0;
+  for (double a : amount) sum += a;
+  return sum / static_cast<double>(amount.size());
+}
+
 /// The insight table (scores as in ScoringOutput, one row per customer sorted by id).
 struct InsightTable {
   std::vector<std::int64_t> customer;
@@ -80,6 +146,9 @@ struct InsightTable {
   std::string model;
   std::vector<std::pair<std::string, double>> bics;
   std::int64_t as_of_ns = 0;
+  /// False when spend is the population mean (no Gamma-Gamma fit: too few repeat buyers).
+  bool spend_fitted = true;
+  std::vector<JoinReport> joins;  ///< one per optional input given
 };
 
 namespace detail {
@@ -101,7 +170,8 @@ inline std::vector<double> to_vector(const Eigen::ArrayXd& a) {
 
 template <class Model>
 absl::Status model_outputs(const Model& m, InsightTable& out, double horizon,
-                           const InsightConfig& cfg, ModelKind kind) {
+                           const InsightConfig& cfg, ModelKind kind,
+                           std::span<const double> amounts) {
   const auto& f = out.frequency;
   const auto& r = out.recency;
   const auto& t = out.T;
@@ -132,19 +202,22 @@ absl::Status model_outputs(const Model& m, InsightTable& out, double horizon,
     f0[i] = repeat ? f[i] : 0.0;
     m0[i] = repeat ? out.monetary_value[i] : 0.0;
   }
-  out.clv.assign(n, std::numeric_limits<double>::quiet_NaN());
-  if (fr.size() >= 3) {
+  std::vector<double> spend;
+  out.spend_fitted = fr.size() >= 3;
+  if (out.spend_fitted) {
     GammaGammaModel gg;
     FitOptions o;
     o.penalizer_coef = cfg.penalizer;
     CUSTINSIGHT_RETURN_IF_ERROR(gg.fit(fr, mr, {}, o));
     CUSTINSIGHT_ASSIGN_OR_RETURN(auto spend_a, gg.conditional_expected_average_profit(f0, m0));
-    const std::vector<double> spend = to_vector(spend_a);
-    CUSTINSIGHT_ASSIGN_OR_RETURN(
-        auto clv, customer_lifetime_value(m, f, r, t, spend, cfg.clv_months, cfg.discount_rate,
-                                          30.4375 / cfg.period_days));
-    out.clv = to_vector(clv);
+    spend = to_vector(spend_a);
+  } else {
+    spend.assign(n, population_mean_spend(amounts));
   }
+  CUSTINSIGHT_ASSIGN_OR_RETURN(
+      auto clv, customer_lifetime_value(m, f, r, t, spend, cfg.clv_months, cfg.discount_rate,
+                                        30.4375 / cfg.period_days));
+  out.clv = to_vector(clv);
   return absl::OkStatus();
 }
 
@@ -308,11 +381,11 @@ inline std::vector<std::int64_t> table_rows(const std::vector<std::int64_t>& cus
 /// @param contacts optional contact log; @param support optional support transcripts (later
 ///        entries and unknown customers are left out of both)
 /// @return the table, or the first error (bad input or a model that cannot be fitted)
-inline absl::StatusOr<InsightTable> score_table(const Transactions& tx, const Feedback* feedback,
-                                                std::optional<std::int64_t> as_of_ns,
-                                                const InsightConfig& cfg,
-                                                const Contacts* contacts = nullptr,
-                                                const SupportTurns* support = nullptr) {
+inline absl::StatusOr<InsightTable> score_table(
+    const Transactions& tx, const Feedback* feedback, std::optional<std::int64_t> as_of_ns,
+    const InsightConfig& cfg, const Contacts* contacts = nullptr,
+    const SupportTurns* support = nullptr,
+    const std::function<std::string(std::int64_t)>& label = {}) {
   CUSTINSIGHT_RETURN_IF_ERROR(validate(cfg));
   if (cfg.label_window_days > 0)
     return absl::UnimplementedError(
@@ -369,14 +442,30 @@ inline absl::StatusOr<InsightTable> score_table(const Transactions& tx, const Fe
   out.model = out.bics[best].first;
   const double horizon = cfg.horizon_days / cfg.period_days;
   if (out.model == "beta_geo") {
-    CUSTINSIGHT_RETURN_IF_ERROR(detail::model_outputs(bg, out, horizon, cfg, ModelKind::kBetaGeo));
+    CUSTINSIGHT_RETURN_IF_ERROR(detail::model_outputs(bg, out, horizon, cfg, ModelKind::kBetaGeo, kept.amount));
   } else if (out.model == "modified_beta_geo") {
     CUSTINSIGHT_RETURN_IF_ERROR(
-        detail::model_outputs(mbg, out, horizon, cfg, ModelKind::kModifiedBetaGeo));
+        detail::model_outputs(mbg, out, horizon, cfg, ModelKind::kModifiedBetaGeo, kept.amount));
   } else {
     CUSTINSIGHT_RETURN_IF_ERROR(
-        detail::model_outputs(pnbd, out, horizon, cfg, ModelKind::kParetoNbd));
+        detail::model_outputs(pnbd, out, horizon, cfg, ModelKind::kParetoNbd, kept.amount));
   }
+  // Optional inputs whose ids do not join are refused before anything is computed from them.
+  auto join = [&](const char* name, const std::vector<std::int64_t>& ids,
+                  const std::vector<std::int64_t>& times) -> absl::Status {
+    const auto rows = detail::table_rows(out.customer, ids);
+    out.joins.push_back(join_report(name, ids, rows, times, out.as_of_ns));
+    std::vector<std::string> labels;
+    for (auto id : out.joins.back().first_unmatched)
+      labels.push_back(quote_value(label ? label(id) : std::to_string(id)));
+    return check_join(out.joins.back(), labels);
+  };
+  if (feedback != nullptr)
+    CUSTINSIGHT_RETURN_IF_ERROR(join("feedback", feedback->customer, feedback->time_ns));
+  if (contacts != nullptr)
+    CUSTINSIGHT_RETURN_IF_ERROR(join("contacts", contacts->customer, contacts->time_ns));
+  if (support != nullptr)
+    CUSTINSIGHT_RETURN_IF_ERROR(join("transcripts", support->customer, support->time_ns));
   std::vector<std::uint8_t> complaint;
   CUSTINSIGHT_RETURN_IF_ERROR(add_feedback(feedback ? *feedback : Feedback{}, cfg, out, complaint));
   const std::size_t n = out.customer.size();
