@@ -204,15 +204,22 @@ inline absl::StatusOr<CsvColumns> csv_from_text(const std::string& path, std::st
   return out;
 }
 
-/// @brief Read the named columns of a CSV file (see csv_from_text).
-inline absl::StatusOr<CsvColumns> read_csv(const std::string& path,
-                                           const std::vector<std::string>& wanted,
-                                           const std::vector<std::string>& optional = {}) {
+/// The bytes of a file, or an error naming it.
+inline absl::StatusOr<std::string> read_file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::InvalidArgumentError(absl::StrFormat("%s: no such file", path));
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  return csv_from_text(path, buffer.str(), wanted, optional);
+  return buffer.str();
+}
+
+/// @brief Read the named columns of a CSV file (see csv_from_text).
+inline absl::StatusOr<CsvColumns> read_csv(const std::string& path,
+                                           const std::vector<std::string>& wanted,
+                                           const std::vector<std::string>& optional = {}) {
+  absl::StatusOr<std::string> text = read_file_bytes(path);
+  if (!text.ok()) return text.status();
+  return csv_from_text(path, *text, wanted, optional);
 }
 
 /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil).
@@ -492,11 +499,9 @@ inline absl::StatusOr<CsvColumns> jsonl_from_text(const std::string& path, std::
 inline absl::StatusOr<CsvColumns> read_jsonl(const std::string& path,
                                              const std::vector<std::string>& wanted,
                                              const std::vector<std::string>& optional = {}) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrFormat("%s: no such file", path));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return jsonl_from_text(path, buffer.str(), wanted, optional);
+  absl::StatusOr<std::string> text = read_file_bytes(path);
+  if (!text.ok()) return text.status();
+  return jsonl_from_text(path, *text, wanted, optional);
 }
 
 /// @brief Parse a column of labels into codes: the lower-cased, trimmed cell must be one of
