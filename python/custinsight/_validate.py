@@ -183,10 +183,11 @@ def match_ids(index: pd.Index, ids: pd.Series, name: str) -> np.ndarray:
     return np.ascontiguousarray(rows, dtype=np.int64)
 
 
-def _datetime_ns(name: str, series: pd.Series) -> np.ndarray:
+def _datetime_ns(name: str, series: pd.Series, written: pd.Series | None = None) -> np.ndarray:
     """int64 nanoseconds of a datetime Series of any unit; time-zoned values are converted to
     UTC and the zone dropped (the package's one rule for offsets). Values outside the int64
-    nanosecond range are an error saying so, never wrapped."""
+    nanosecond range are an error saying so, never wrapped; the message quotes the value as
+    ``written`` has it when the times were parsed from text."""
     if series.isna().any():
         i = _first_bad(series.isna().to_numpy())
         raise ValueError(f"{name}[{i}] is missing (NaT)")
@@ -197,7 +198,8 @@ def _datetime_ns(name: str, series: pd.Series) -> np.ndarray:
     wrapped = ns.astype(arr.dtype) != arr
     if wrapped.any():
         i = _first_bad(wrapped)
-        raise ValueError(f"{name}[{i}] = {series.iloc[i]} is out of range ({_DATE_RANGE})")
+        shown = series.iloc[i] if written is None else show_value(written.iloc[i])
+        raise ValueError(f"{name}[{i}] = {shown} is out of range ({_DATE_RANGE})")
     return np.ascontiguousarray(ns.view(np.int64))
 
 
@@ -285,7 +287,9 @@ def as_time_array(name: str, values: Any) -> tuple[np.ndarray, bool]:
                            if "is out of range" in str(bad) else "is not a date")
                     raise ValueError(f"{name}[{i}] = {show_value(v)} {why}") from None
             raise ValueError(f"{name}: {str(err).splitlines()[0][:200]}") from None
-        return _datetime_ns(name, parsed), True
+        # pandas 3 parses dates beyond the nanosecond range at a coarser unit instead of
+        # failing; the range check below then names the value as written.
+        return _datetime_ns(name, parsed, written=series), True
     return as_float_array(name, series), False
 
 

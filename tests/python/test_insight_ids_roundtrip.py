@@ -87,7 +87,9 @@ def test_generated_ids_round_trip_through_the_table(tmp_path, ids):
     parts = [_BASE.assign(customer_id=_BASE["customer_id"].astype(str))]
     for k, cid in enumerate(ids):
         parts.append(_BASE[_BASE["customer_id"] == _BASE_IDS[k]].assign(customer_id=cid))
-    pd.concat(parts).to_csv(tmp_path / "tx.csv", index=False)
+    # "\r\n" line ends make the writer quote an id holding a lone "\r" (RFC 4180), as
+    # csv.writer does; with "\n" pandas would leave it bare.
+    pd.concat(parts).to_csv(tmp_path / "tx.csv", index=False, lineterminator="\r\n")
     _write_csv(tmp_path / "fb.csv", ["customer_id", "datetime", "csat"],
                [[i, "2025-06-01", 4] for i in ids])
     args = ["--transactions", str(tmp_path / "tx.csv"), "--feedback", str(tmp_path / "fb.csv"),

@@ -397,7 +397,9 @@ def test_a_lone_surrogate_in_a_transcript_is_a_short_error(tmp_path):
     turns = pd.DataFrame({"customer_id": [int(_BASE_IDS[0])] * 2, "conversation_id": ["a", "a"],
                           "role": ["customer", "agent"],
                           "time": pd.to_datetime(["2025-06-01 10:00", "2025-06-01 10:01"]),
-                          "text": ["private " * 100, "bad \ud800 text"]})
+                          # object dtype: pandas 3's default string dtype cannot hold a
+                          # lone surrogate at all
+                          "text": pd.Series(["private " * 100, "bad \ud800 text"], dtype=object)})
     with pytest.raises(ValueError, match=r"text\[1\]: not valid UTF-8 text") as err:
         ci.CustomerInsight().score(_DATA.transactions, transcripts=turns)
     assert "private" not in str(err.value) and len(str(err.value)) < 200
@@ -488,8 +490,10 @@ def test_python_api_converts_offsets_to_utc_like_the_cli(tmp_path):
     lambda t: t.astype("datetime64[us]"), lambda t: t,
     lambda t: pd.Series(t).dt.tz_localize("UTC").dt.tz_convert("America/New_York"),
     lambda t: pd.Series(pd.array(t.astype("datetime64[us]"), dtype="timestamp[us][pyarrow]")),
-    lambda t: pd.Series(pd.array(t.astype("datetime64[ns]"),
-                                 dtype="timestamp[ns, tz=Europe/Paris][pyarrow]")),
+    # The same instants, zoned (not the naive values read as Paris clock time, which is what
+    # pandas 3 makes of a naive array given a zoned dtype).
+    lambda t: pd.Series(t).dt.tz_localize("UTC").dt.tz_convert("Europe/Paris")
+    .astype("timestamp[ns, tz=Europe/Paris][pyarrow]"),
 ], ids=["s", "ms", "us", "ns", "tz-aware", "arrow-timestamp", "arrow-timestamp-tz"])
 def test_every_datetime_unit_and_dtype_gives_the_same_summary(make):
     """Every unit and dtype converts without wrapping (the reference is datetime64[ns])."""

@@ -177,8 +177,13 @@ struct ScoringOutput {
 
 namespace detail {
 
+/// A number as a driver text shows it: first rounded to nine decimals, so that two computations
+/// of the same value that differ in their last bits (summation order, say 0.7050000000000001
+/// and 0.7049999999999998) never print different digits.
+inline double shown(double x) { return std::isfinite(x) ? std::round(x * 1e9) / 1e9 : x; }
+
 inline std::string units(double x, const std::string& unit) {
-  const std::string k = absl::StrFormat("%.0f", x);
+  const std::string k = absl::StrFormat("%.0f", shown(x));
   return k == "1" ? k + " " + unit : k + " " + unit + "s";
 }
 
@@ -329,27 +334,29 @@ inline absl::StatusOr<ScoringOutput> score_customers(const ScoringInput& in,
       switch (k) {
         case 0:
           part = absl::StrFormat("no purchase for %s, usually every %.0f", detail::units(gap, unit),
-                                 usual);
+                                 detail::shown(usual));
           break;
         case 1: part = absl::StrFormat("one purchase only, %s ago", detail::units(t, unit)); break;
-        case 2: part = absl::StrFormat("negative feedback (satisfaction %+.2f)", sat); break;
+        case 2: part = absl::StrFormat("negative feedback (satisfaction %+.2f)", detail::shown(sat)); break;
         case 3: part = absl::StrFormat("NPS detractor (last answer %d)", static_cast<int>(nps)); break;
-        case 4: part = absl::StrFormat("satisfaction falling (%+.2f per 30 days)", trend); break;
+        case 4: part = absl::StrFormat("satisfaction falling (%+.2f per 30 days)", detail::shown(trend)); break;
         case 5: part = "complaint logged " + detail::units(complained, "day") + " ago"; break;
-        case 6: part = absl::StrFormat("poor support conversation (quality %.0f/100)", support); break;
+        case 6: part = absl::StrFormat("poor support conversation (quality %.0f/100)",
+                                                 detail::shown(support)); break;
         case 7:
           part = detail::units(outbound, "outbound contact") + " in 30 days";
           break;
         case 8:
-          part = absl::StrFormat("top %.0f%% by %d-month value", std::max(1.0, 100.0 * (1.0 - v)),
+          part = absl::StrFormat("top %.0f%% by %d-month value",
+                                 detail::shown(std::max(1.0, 100.0 * (1.0 - v))),
                                  cfg.clv_months);
           break;
         case 9:
           part = "buys about every " +
-                 (absl::StrFormat("%.0f", usual) == "1" ? unit : detail::units(usual, unit));
+                 (absl::StrFormat("%.0f", detail::shown(usual)) == "1" ? unit : detail::units(usual, unit));
           break;
         case 10: part = absl::StrFormat("NPS promoter (last answer %d)", static_cast<int>(nps)); break;
-        default: part = absl::StrFormat("positive feedback (satisfaction %+.2f)", sat); break;
+        default: part = absl::StrFormat("positive feedback (satisfaction %+.2f)", detail::shown(sat)); break;
       }
       if (!text.empty()) text += "; ";
       text += part;
