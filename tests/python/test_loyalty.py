@@ -288,3 +288,34 @@ def test_pareto_nbd_on_a_customer_base_that_fell_silent():
     assert np.isfinite(alive).all() and ((alive >= 0) & (alive <= 1)).all()
     assert np.isfinite(np.asarray(
         m.conditional_expected_number_of_purchases_up_to_time(13, f, r, t))).all()
+
+
+def test_a_fit_on_a_ridge_to_the_boundary_is_an_error_not_a_huge_estimate():
+    # Three customers: BG/NBD's likelihood keeps rising towards a, b -> infinity at a fixed
+    # a / (a + b) (a constant dropout probability), so the optimiser stops at a ~ 3e9 with a
+    # tiny gradient. That point is not an estimate: the fit must say so and name a and b.
+    x = np.array([1.0, 4.0, 1.0])
+    t_x = np.array([22.6, 3.0, 30.7])
+    T = np.array([28.7, 12.5, 35.0])
+    with pytest.raises(ValueError, match=r"cannot identify the model: the likelihood is flat "
+                                         r"at a = [0-9.e+]+, b = [0-9.e+]+"):
+        ci.BetaGeoModel().fit(x, t_x, T)
+    # A penalty keeps the parameters finite; the estimate is then an ordinary one.
+    params = ci.BetaGeoModel(penalizer_coef=0.01).fit(x, t_x, T).params_
+    assert params.max() < 10
+
+
+def test_random_tiny_samples_never_give_a_runaway_estimate():
+    # Fits on three customers either fail with a message or give moderate parameters.
+    rng = np.random.default_rng(0)
+    for _ in range(100):
+        x = rng.integers(0, 5, 3).astype(float)
+        T = rng.uniform(10, 40, 3)
+        t_x = np.where(x > 0, rng.uniform(0, 1, 3) * T, 0.0)
+        for model in (ci.BetaGeoModel(), ci.ModifiedBetaGeoModel(), ci.ParetoNBDModel()):
+            try:
+                params = model.fit(x, t_x, T).params_
+            except ValueError as err:
+                assert "cannot identify" in str(err) or "did not converge" in str(err)
+                continue
+            assert params.max() < 1e6 and params.min() > 1e-6, params

@@ -158,6 +158,46 @@ double mean_objective(const Model& model, const Patterns& p, const Eigen::Vector
   return value;
 }
 
+/// A converged fit can still sit on a ridge that runs off to a boundary: with a, b -> infinity
+/// at a fixed a / (a + b), BG/NBD's dropout becomes a constant probability and the likelihood
+/// approaches a limit, so the optimiser stops at some huge a and b where the gradient is tiny.
+/// Such a point is not an estimate. It is caught by moving tenfold (in every parameter alone,
+/// and along the Hessian's weakest direction) and asking whether the total log-likelihood
+/// changes by at least kFlatLoglik in both directions.
+inline constexpr double kFlatLoglik = 0.01;
+
+template <class Model, class Objective>
+absl::Status check_not_flat(Objective& objective, const OptimizeResult& opt,
+                            const Eigen::VectorXd& params, double total_weight) {
+  constexpr int k = Model::kParams;
+  const double step = std::log(10.0);
+  Eigen::VectorXd grad(k);
+  std::vector<Eigen::VectorXd> directions;
+  for (int j = 0; j < k; ++j) directions.push_back(Eigen::VectorXd::Unit(k, j));
+  if (opt.hessian.rows() == k) {
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(opt.hessian);
+    if (eig.info() == Eigen::Success) directions.push_back(eig.eigenvectors().col(0));
+  }
+  for (const Eigen::VectorXd& d : directions) {
+    for (const double sign : {1.0, -1.0}) {
+      const Eigen::VectorXd moved = opt.x + sign * step * d;
+      const double change = (objective(moved, grad) - opt.value) * total_weight;
+      if (std::isfinite(change) && change >= kFlatLoglik) continue;
+      std::string names;
+      for (int j = 0; j < k; ++j) {
+        if (std::abs(d[j]) < 0.3) continue;
+        absl::StrAppendFormat(&names, "%s%s = %.3g", names.empty() ? "" : ", ",
+                              Model::kNames[j], params[j]);
+      }
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "%s: the data cannot identify the model: the likelihood is flat at %s (a tenfold "
+          "change %s it moves the log-likelihood by less than %g); try a penalizer_coef > 0",
+          Model::kModelName, names, sign > 0 ? "up" : "down", kFlatLoglik));
+    }
+  }
+  return absl::OkStatus();
+}
+
 /// Fit `model` on patterns. The model provides kParams, names(), prepare(theta, patterns),
 /// pattern_loglik(workspace, theta, patterns, i, grad), initial_params(patterns),
 /// check_identifiable(patterns), penalty_scale(patterns) and penalty_divisor(patterns); with
@@ -223,6 +263,7 @@ absl::StatusOr<FitResult> fit_patterns(const Model& model, const Patterns& p,
         "try other initial_params or a penalizer_coef > 0",
         Model::kModelName, opt.message, out.gradient_norm, opt.iterations));
   }
+  CUSTINSIGHT_RETURN_IF_ERROR(check_not_flat<Model>(objective, opt, out.params, p.total_weight));
   // Covariance of the log-parameters is inv(H) / W for the mean objective; the delta method
   // turns it into the covariance of the parameters.
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(opt.hessian);
