@@ -240,7 +240,8 @@ absl::Status run(const Args& a) {
     CUSTINSIGHT_ASSIGN_OR_RETURN(fb->time_ns, ins::parse_dates(fbc, 1));
     if (auto k = fbc.find(pick(a.rating_col, "csat")); k >= 0) {
       CUSTINSIGHT_ASSIGN_OR_RETURN(fb->rating, ins::parse_numbers(fbc, static_cast<std::size_t>(k), true));
-      CUSTINSIGHT_RETURN_IF_ERROR(check_range(fbc, static_cast<std::size_t>(k), fb->rating, 1, 5));
+      CUSTINSIGHT_RETURN_IF_ERROR(check_range(fbc, static_cast<std::size_t>(k), fb->rating,
+                                                  cfg.rating_scale.min, cfg.rating_scale.max));
     }
     if (auto k = fbc.find(pick(a.nps_col, "nps")); k >= 0) {
       CUSTINSIGHT_ASSIGN_OR_RETURN(fb->nps, ins::parse_numbers(fbc, static_cast<std::size_t>(k), true));
@@ -334,9 +335,8 @@ absl::Status run(const Args& a) {
   g_tmp_path[0] = '\0';
   std::cout << absl::StrFormat("Scored %d customers with the %s model; wrote %s\n",
                                table.customer.size(), table.model, a.out);
-  if (!table.spend_fitted)
-    std::cout << "Note: fewer than 3 repeat buyers with spend: clv uses the population mean "
-                 "spend\n";
+  if (!table.model_note.empty()) std::cout << "Note: " << table.model_note << "\n";
+  if (!table.spend_note.empty()) std::cout << "Note: " << table.spend_note << "\n";
   for (const auto& j : table.joins)
     if (const std::string note = ins::join_note(j); !note.empty()) std::cout << "Note: " << note << "\n";
   return absl::OkStatus();

@@ -197,7 +197,10 @@ double population_spend(const Array& amount) {
 
 }  // namespace
 
+void register_insight_steps(py::module_& m);
+
 void register_insight(py::module_& m) {
+  register_insight_steps(m);
   m.def("insight_integer_ids", &integer_ids, "ids"_a,
         R"(The ids as int64 when every one is a canonical decimal integer that fits, else None.)");
   m.def("insight_parse_datetimes", &parse_datetimes, "cells"_a,

@@ -29,9 +29,9 @@ from .conversation import (
     conversation_quality,
     simulate_conversations,
 )
-from .insight import ACTIONS, SEGMENTS, CustomerInsight, insight_table
-from .insight_config import InsightConfig, InsightWeights, LoyaltyWeights, SegmentThresholds
-from .insight_io import read_contacts, read_feedback, read_transactions, read_transcripts
+from .insight import ACTIONS, SEGMENTS, Columns, CustomerInsight, insight_table
+from .insight.config import InsightConfig, InsightWeights, LoyaltyWeights, SegmentThresholds
+from .insight.io import read_contacts, read_feedback, read_transactions, read_transcripts
 from .loyalty import (
     BetaGeoBetaBinomModel,
     BetaGeoModel,
@@ -73,6 +73,7 @@ __version__: str = _core.__version__
 
 __all__ = [
     "ACTIONS",
+    "Columns",
     "CustomerInsight",
     "InsightConfig",
     "InsightWeights",

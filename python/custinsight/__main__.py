@@ -49,26 +49,20 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--demo", action="store_true", help="use the embedded simulated data")
     p.add_argument("--customers", type=int, default=10_000, help="demo size")
     p.add_argument("--seed", type=int, default=42, help="demo seed")
-    p.add_argument("--customer-id-col", default="customer_id")
-    p.add_argument("--datetime-col", default="datetime")
-    p.add_argument("--amount-col", default="amount")
     p.add_argument("--datetime-format", default=None,
                    help="strftime format of the dates (default ISO 8601)")
-    p.add_argument("--feedback-customer-id-col", default="customer_id")
-    p.add_argument("--feedback-datetime-col", default="datetime")
-    p.add_argument("--touchpoint-col", default=None)
-    p.add_argument("--rating-col", default=None)
-    p.add_argument("--nps-col", default=None)
-    p.add_argument("--text-col", default=None)
-    p.add_argument("--contact-customer-id-col", default="customer_id")
-    p.add_argument("--contact-datetime-col", default="datetime")
-    p.add_argument("--direction-col", default=None)
-    p.add_argument("--complaint-col", default=None)
-    p.add_argument("--transcript-customer-id-col", default="customer_id")
-    p.add_argument("--conversation-id-col", default="conversation_id")
-    p.add_argument("--role-col", default="role")
-    p.add_argument("--turn-time-col", default="time")
-    p.add_argument("--turn-text-col", default="text")
+    # One option per input column, generated from the column schema (custinsight-score takes
+    # the same names; a test checks both). Optional columns default to their standard names
+    # when the file has them.
+    from dataclasses import fields
+
+    from .insight.columns import Columns
+
+    for f in fields(Columns):
+        optional = "None" in str(f.type)
+        p.add_argument(Columns.option(f.name), dest=f.name + "_col",
+                       default=None if optional else f.default, metavar="NAME",
+                       help=f"column of {f.name.replace('_', ' ')} (default: {f.default})")
 
 
 def _as_of(text: str) -> Any:
@@ -92,8 +86,8 @@ def _as_of(text: str) -> Any:
 def _load(args: argparse.Namespace, progress: _Progress) -> tuple[Any, Any, Any, Any, Any, Any]:
     import pandas as pd
 
-    from .insight_config import InsightConfig
-    from .insight_io import (read_contacts, read_feedback, read_transactions, read_transcripts,
+    from .insight.config import InsightConfig
+    from .insight.io import (read_contacts, read_feedback, read_transactions, read_transcripts,
                              unify_ids)
 
     config = InsightConfig.load(args.config) if args.config else InsightConfig()
@@ -123,7 +117,8 @@ def _load(args: argparse.Namespace, progress: _Progress) -> tuple[Any, Any, Any,
                            datetime_col=args.feedback_datetime_col,
                            touchpoint_col=args.touchpoint_col, rating_col=args.rating_col,
                            nps_col=args.nps_col, text_col=args.text_col,
-                           datetime_format=args.datetime_format)
+                           datetime_format=args.datetime_format,
+                           rating_scale=config.rating_scale)
     contacts = None
     if args.contacts:
         contacts = read_contacts(args.contacts, customer_id_col=args.contact_customer_id_col,
@@ -162,7 +157,7 @@ def _score(args: argparse.Namespace, *, report: bool = False) -> Any:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from .insight_io import write_table
+    from .insight.io import write_table
 
     engine, table, progress, pd = _score(args)
     out = Path(args.out)
@@ -183,14 +178,15 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 def _print_notes(table: Any) -> None:
     """What the table could not use: unmatched rows of the optional inputs, unfitted spend."""
-    if table.attrs.get("spend") == "population_mean":
-        print("Note: fewer than 3 repeat buyers with spend: clv uses the population mean spend")
+    for key in ("model_note", "spend_note"):
+        if table.attrs.get(key):
+            print(f"Note: {table.attrs[key]}")
     for note in table.attrs.get("unmatched_notes", []):
         print(f"Note: {note}")
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .insight_report import write_report
+    from .insight.report import write_report
 
     engine, table, progress, _ = _score(args)
     out = Path(args.out)

@@ -178,6 +178,12 @@ class _Model:
         format version is a ValueError."""
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
+        return cls.from_json(text)
+
+    @classmethod
+    def from_json(cls, text: str) -> Any:
+        """A model from the JSON text :meth:`save` writes (or the C++ core's model_to_json);
+        a text of another model type or a newer format version is a ValueError."""
         model = cls()
         model._model = cls._core_class.from_json(text)
         model._adopt()

@@ -42,18 +42,11 @@ __all__ = [
     "touchpoint_report",
 ]
 
-#: Named rating scales: (lowest, highest, higher_is_better).
-SCALES: dict[str, tuple[float, float, bool]] = {
-    "csat_5": (1.0, 5.0, True),
-    "csat_7": (1.0, 7.0, True),
-    "stars_5": (1.0, 5.0, True),
-    "nps": (0.0, 10.0, True),
-    "ces_7": (1.0, 7.0, True),  # "the company made it easy": 7 is easiest
-    "ces_5_effort": (1.0, 5.0, False),  # "how much effort": 1 is least effort
-    "likert_5": (1.0, 5.0, True),
-    "likert_7": (1.0, 7.0, True),
-    "thumbs": (0.0, 1.0, True),
-}
+#: Named rating scales: (lowest, highest, higher_is_better), from the C++ core's table
+#: (include/custinsight/satisfaction/common.hpp), shared with the insight settings and
+#: custinsight-score. csat: 1-5 or 1-7; ces_7: "the company made it easy" (7 is easiest);
+#: ces_5_effort: "how much effort" (1 is least effort).
+SCALES: dict[str, tuple[float, float, bool]] = dict(_core.RATING_SCALES)
 
 _NS_PER_DAY = 86_400 * 10**9
 

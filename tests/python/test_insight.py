@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 import custinsight as ci
-from custinsight.insight import _add_scores, survival_probability
+from custinsight.insight import survival_probability
+from custinsight.insight._steps import add_scores
 
 
 def _auc(y: np.ndarray, score: np.ndarray) -> float:
@@ -139,14 +140,14 @@ def test_segment_rules_on_constructed_customers():
     t = _rows(frequency=np.arange(1, n + 1, dtype=float),
               p_alive=np.array([0.05, 0.2, 0.6, 0.85, 0.9, 0.9, 0.9, 0.1, 0.4, 0.95]),
               T=np.full(n, 30.0))
-    _add_scores(t, cfg)
+    t = add_scores(t, cfg)
     # value/frequency percentile of row i is (i + 1) / 10
     assert list(t["segment"]) == ["lost", "hibernating", "needs attention", "promising",
                                   "loyal", "loyal", "loyal", "can't lose", "can't lose",
                                   "champions"]
     new = _rows(frequency=np.array([0.0, 0.0]), T=np.array([5.0, 30.0]),
                 p_alive=np.array([1.0, 1.0]), clv=np.zeros(2))
-    _add_scores(new, cfg)
+    new = add_scores(new, cfg)
     # 5 weeks old: new; 30 weeks with one purchase: hibernating
     assert list(new["segment"]) == ["new", "hibernating"]
     assert list(new["action"]) == ["nurture", "do not over-contact"]
@@ -159,7 +160,7 @@ def test_actions_and_drivers_in_plain_words():
               satisfaction=np.array([-0.6, 0.5, np.nan]),
               nps_latest=pd.array([3, 10, pd.NA], dtype="Int8"),
               complaint=np.array([True, False, True]))
-    _add_scores(t, cfg)
+    t = add_scores(t, cfg)
     # strongest first: gap / usual - 1 = 5.7, then 3 x 0.6 = 1.8, then the detractor's 1.5
     assert t.loc[0, "drivers"] == ("no purchase for 20 weeks, usually every 3; negative "
                                    "feedback (satisfaction -0.60); NPS detractor (last answer 3)")
@@ -177,7 +178,7 @@ def test_actions_and_drivers_in_plain_words():
 
 def test_configured_model_and_weights(demo):
     data, _, _ = demo
-    cfg = ci.InsightConfig(model="pareto_nbd", insight_weights=ci.insight_config.InsightWeights(
+    cfg = ci.InsightConfig(model="pareto_nbd", insight_weights=ci.InsightWeights(
         loyalty=1.0, retention=0.0, satisfaction=0.0))
     engine = ci.CustomerInsight(cfg)
     tx = data.transactions[data.transactions["customer_id"] <= 3000]
@@ -199,7 +200,14 @@ def test_data_after_as_of_is_left_out(demo):
 def test_bad_arguments():
     with pytest.raises(ValueError, match="amount_col='spend' is not a column"):
         ci.insight_table(pd.DataFrame({"customer_id": [1], "datetime": ["2024-01-01"],
-                                       "amount": [1.0]}), amount_col="spend")
+                                       "amount": [1.0]}), columns={"amount": "spend"})
+    with pytest.raises(TypeError, match=r"unexpected keyword arguments \['amount_column'\]"):
+        ci.insight_table(pd.DataFrame({"customer_id": [1], "datetime": ["2024-01-01"],
+                                       "amount": [1.0]}), amount_column="spend")
+    with pytest.raises(TypeError, match=r"columns has unknown fields \['spend'\]"):
+        ci.insight_table(pd.DataFrame({"customer_id": [1]}), columns={"spend": "x"})
+    with pytest.raises(TypeError, match="Columns.rating=3: must be a column name or None"):
+        ci.Columns(rating=3)
     with pytest.raises(ValueError, match="transactions has no rows"):
         ci.insight_table(pd.DataFrame({"customer_id": [], "datetime": [], "amount": []}))
     with pytest.raises(TypeError):
@@ -217,3 +225,96 @@ def test_label_window_churn_model_predicts_the_next_window(demo):
     # what happened after as_of was never seen by the model
     no_purchase = ~table.index.isin(later)
     assert _auc(no_purchase, table["churn_risk"].to_numpy()) >= 0.7
+
+
+def test_columns_schema_and_the_deprecated_keywords_give_the_same_table(demo):
+    data, _, _ = demo
+    tx = data.transactions.rename(columns={"customer_id": "cid", "amount": "spend"})
+    fb = data.responses.rename(columns={"csat": "rating", "customer_id": "who"})
+    expected = ci.insight_table(data.transactions, data.responses)
+    by_object = ci.insight_table(tx, fb, columns=ci.Columns(
+        customer_id="cid", amount="spend", feedback_customer_id="who", rating="rating"))
+    by_mapping = ci.insight_table(tx, fb, columns={"customer_id": "cid", "amount": "spend",
+                                                   "feedback_customer_id": "who",
+                                                   "rating": "rating"})
+    with pytest.warns(DeprecationWarning, match="amount_col"):
+        by_keywords = ci.insight_table(tx, fb, customer_id_col="cid", amount_col="spend",
+                                       feedback_customer_id_col="who", rating_col="rating")
+    for table in (by_object, by_mapping, by_keywords):
+        pd.testing.assert_frame_equal(table.rename_axis("customer_id"), expected)
+
+
+def test_rating_scale_lives_in_the_config_and_the_old_keyword_still_works(demo):
+    data, _, _ = demo
+    # CSAT answers 1-5 read on a 1-7 scale: every rating maps lower, so satisfaction falls.
+    five = ci.insight_table(data.transactions, data.responses)
+    seven = ci.insight_table(data.transactions, data.responses,
+                             config=ci.InsightConfig(rating_scale="csat_7"))
+    with pytest.warns(DeprecationWarning, match="rating_scale"):
+        old = ci.insight_table(data.transactions, data.responses, rating_scale="csat_7")
+    pd.testing.assert_frame_equal(old, seven)
+    rated = five["satisfaction"].notna()
+    lower, higher = seven.loc[rated, "satisfaction"], five.loc[rated, "satisfaction"]
+    # Never higher; unchanged only where no response has a rating above 1.
+    assert (lower <= higher + 1e-12).all() and (lower < higher).mean() > 0.7
+    assert ci.InsightConfig.from_toml(ci.InsightConfig(rating_scale=(0.0, 10.0, False))
+                                      .to_toml()).rating_scale == (0.0, 10.0, False)
+    with pytest.raises(ValueError, match="rating_scale='csat_9': not a known scale"):
+        ci.InsightConfig(rating_scale="csat_9")
+
+
+def _three_customers() -> pd.DataFrame:
+    # BG/NBD's likelihood on these runs off to a, b -> infinity (see test_loyalty), and two
+    # repeat buyers with near-equal spend cannot identify a Gamma-Gamma model either.
+    end = pd.Timestamp("2024-12-31")
+    rows = []
+    for cid, (x, t_x, T) in enumerate([(1, 22.6, 28.7), (4, 3.0, 12.5), (1, 30.7, 35.0)]):
+        first = end - pd.Timedelta(weeks=T)
+        rows.append((cid, first, 10.0))
+        rows += [(cid, first + pd.Timedelta(weeks=t_x * k / x), 12.0) for k in range(1, x + 1)]
+    return pd.DataFrame(rows, columns=["customer_id", "datetime", "amount"])
+
+
+def test_unidentifiable_models_fall_back_and_say_so(caplog, tmp_path, capsys):
+    tx = _three_customers()
+    with caplog.at_level("WARNING", logger="custinsight"):
+        engine = ci.CustomerInsight()
+        table = engine.score(tx)
+    note = table.attrs["model_note"]
+    assert note.startswith("no loyalty model could be identified with penalizer 0 (")
+    assert "fitted with penalizer 0.001 instead" in note or "penalizer 0.01 instead" in note
+    assert engine.model_.penalizer_coef in (0.001, 0.01, 0.1, 1.0)
+    assert engine.model_.params_.max() < 1e4
+    assert table.attrs["spend_note"].endswith("clv uses the population mean spend")
+    assert table[["p_alive", "clv", "churn_risk", "insight_score"]].notna().all().all()
+    assert note in caplog.text and table.attrs["spend_note"] in caplog.text
+    # With a penalty configured that identifies the model, there is nothing to say.
+    calm = ci.CustomerInsight(ci.InsightConfig(penalizer=0.1)).score(tx)
+    assert calm.attrs["model_note"] == ""
+    # A configured model that cannot be identified falls back too (the main job answers).
+    bg = ci.CustomerInsight(ci.InsightConfig(model="beta_geo")).score(tx)
+    assert "beta_geo: BetaGeoModel: the data cannot identify the model" in bg.attrs["model_note"]
+    # The command line prints both notes.
+    from custinsight.__main__ import main
+
+    tx.to_csv(tmp_path / "tx.csv", index=False)
+    assert main(["score", "--transactions", str(tmp_path / "tx.csv"), "--out",
+                 str(tmp_path / "s.csv"), "--rows", "0"]) == 0
+    out = capsys.readouterr().out
+    assert f"Note: {note}" in out and "Note: the spend model cannot be identified" in out
+
+
+def test_feedback_thousands_of_half_lives_old_still_weighs():
+    # Two responses 2,000 and 2,001 days old with a one-day half-life: 0.5 ** 2000 underflows
+    # to 0, so absolute weights would leave satisfaction NaN. Relative to the latest response
+    # the weights are 1 and 0.5: satisfaction = (1 * s_new + 0.5 * s_old) / 1.5.
+    data = ci.simulate(n_customers=500, seed=4)
+    tx = data.transactions[["customer_id", "datetime", "amount"]]
+    end = data.end
+    fb = pd.DataFrame({"customer_id": [1, 1],
+                       "datetime": [end - pd.Timedelta(days=2001), end - pd.Timedelta(days=2000)],
+                       "csat": [1.0, 5.0]})
+    table = ci.CustomerInsight(ci.InsightConfig(half_life_days=1.0)).score(
+        tx, fb, as_of=end, columns={"nps": None, "text": None, "touchpoint": None})
+    assert table.loc[1, "satisfaction"] == pytest.approx((1 * 1.0 + 0.5 * -1.0) / 1.5)
+    assert table["satisfaction"].notna().sum() == 1

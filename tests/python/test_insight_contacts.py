@@ -169,7 +169,7 @@ def test_config_round_trip_and_validation():
 
 
 def test_report_leaves_out_over_contacted_customers():
-    from custinsight.insight_report import report_html
+    from custinsight.insight.report import report_html
 
     data = ci.simulate(n_customers=3000, seed=31)
     contacts = ci.simulate_contact_log(data, seed=32, campaign_share=0.5)

@@ -161,3 +161,36 @@ def test_label_window_is_python_only(files, tmp_path):
                            str(tmp_path / "c.json"), "--out", str(tmp_path / "c.csv")],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2 and "only available in the Python package" in done.stderr
+
+
+def test_both_programs_take_the_column_options_of_the_schema(files, tmp_path):
+    # Every field of custinsight.Columns is an option of `custinsight score` and of
+    # custinsight-score, spelled alike; a missing one fails as an unknown argument.
+    from dataclasses import fields
+
+    program = _program()
+    data, d = files
+    options: list[str] = []
+    for f in fields(ci.Columns):
+        default = f.default
+        if default is None:
+            continue
+        options += [ci.Columns.option(f.name), str(default)]
+    for f in fields(ci.Columns):
+        if f.default is None:  # optional columns: their standard names as they are written
+            options += [ci.Columns.option(f.name),
+                        {"touchpoint": "touchpoint", "rating": "csat", "nps": "nps",
+                         "text": "text", "direction": "direction",
+                         "complaint": "complaint"}[f.name]]
+    args = ["--transactions", str(d / "tx.csv"), "--feedback", str(d / "fb.csv"),
+            "--contacts", str(d / "contacts.csv"), "--transcripts", str(d / "turns.jsonl"),
+            *options]
+    done = subprocess.run([program, *args, "--out", str(tmp_path / "c.csv")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert main(["score", *args, "--out", str(tmp_path / "p.csv"), "--rows", "0"]) == 0
+    assert len(_read(tmp_path / "c.csv")) == len(_read(tmp_path / "p.csv")) > 100
+    done = subprocess.run([program, "--transactions", str(d / "tx.csv"), "--out",
+                           str(tmp_path / "x.csv"), "--amount-column", "amount"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "unknown argument --amount-column" in done.stderr

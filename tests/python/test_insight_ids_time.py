@@ -24,7 +24,7 @@ import pytest
 
 import custinsight as ci
 from custinsight.__main__ import main
-from custinsight.insight_io import write_table
+from custinsight.insight.io import write_table
 
 ROOT = Path(__file__).resolve().parents[2]
 

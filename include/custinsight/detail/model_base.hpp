@@ -21,6 +21,7 @@ class ModelBase {
  public:
   static constexpr int kParams = Likelihood::kParams;
   static constexpr const char* kModelName = Likelihood::kModelName;
+  static constexpr auto kNames = Likelihood::kNames;
 
   /// @brief Fit on already compressed patterns.
   absl::Status fit_patterns(const Patterns& patterns, const FitOptions& options = {}) {

@@ -126,17 +126,20 @@ inline void exp(const v8d& x, v8d& out) {
     const v8d p = 1.0 / (1.0 + a * e / (b + xv + (offset - 1.0)));
     store(op, offset == 0.0 ? (xv == 0.0 ? one : p) : p);
   };
-  std::ptrdiff_t i = 0;
-  for (; i + 8 <= n; i += 8) group(x + i, tx + i, T + i, out + i);
-  if (i < n) {
+  // One call site of `group`: an inlined second copy for the padded tail could be compiled
+  // with other contractions (FMA) and give a customer other last bits at the end of an array.
+  for (std::ptrdiff_t i = 0; i < n; i += 8) {
     double bx[8] = {0, 0, 0, 0, 0, 0, 0, 0}, btx[8] = {0, 0, 0, 0, 0, 0, 0, 0},
            bt[8] = {1, 1, 1, 1, 1, 1, 1, 1}, bo[8];
-    const auto rest = static_cast<std::size_t>(n - i);
-    std::memcpy(bx, x + i, rest * sizeof(double));
-    std::memcpy(btx, tx + i, rest * sizeof(double));
-    std::memcpy(bt, T + i, rest * sizeof(double));
-    group(bx, btx, bt, bo);
-    std::memcpy(out + i, bo, rest * sizeof(double));
+    const bool full = i + 8 <= n;
+    const auto rest = static_cast<std::size_t>(full ? 8 : n - i);
+    if (!full) {
+      std::memcpy(bx, x + i, rest * sizeof(double));
+      std::memcpy(btx, tx + i, rest * sizeof(double));
+      std::memcpy(bt, T + i, rest * sizeof(double));
+    }
+    group(full ? x + i : bx, full ? tx + i : btx, full ? T + i : bt, full ? out + i : bo);
+    if (!full) std::memcpy(out + i, bo, rest * sizeof(double));
   }
 }
 
@@ -150,14 +153,13 @@ inline void exp(const v8d& x, v8d& out) {
     exp(power * l, e);
     store(op, e);
   };
-  std::ptrdiff_t i = 0;
-  for (; i + 8 <= n; i += 8) group(base + i, out + i);
-  if (i < n) {
+  for (std::ptrdiff_t i = 0; i < n; i += 8) {  // one call site, as in probability_alive
     double b[8] = {1, 1, 1, 1, 1, 1, 1, 1}, o[8];
-    const auto rest = static_cast<std::size_t>(n - i);
-    std::memcpy(b, base + i, rest * sizeof(double));
-    group(b, o);
-    std::memcpy(out + i, o, rest * sizeof(double));
+    const bool full = i + 8 <= n;
+    const auto rest = static_cast<std::size_t>(full ? 8 : n - i);
+    if (!full) std::memcpy(b, base + i, rest * sizeof(double));
+    group(full ? base + i : b, full ? out + i : o);
+    if (!full) std::memcpy(out + i, o, rest * sizeof(double));
   }
 }
 

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "custinsight/status.hpp"
+#include "custinsight/satisfaction/common.hpp"
 #include "nlohmann/json.hpp"
 
 namespace custinsight::insight {
@@ -63,6 +64,8 @@ struct InsightConfig {
   /// has no churn model and refuses such settings.
   double label_window_days = 0.0;
   double churn_C = 1.0;
+  /// The scale of the feedback ratings: a name of kRatingScales or end points.
+  RatingScale rating_scale;
   LoyaltyWeights loyalty_weights;
   InsightWeights insight_weights;
   SegmentThresholds segments;
@@ -124,6 +127,8 @@ inline absl::Status validate(const InsightConfig& c) {
     return absl::InvalidArgumentError(
         absl::StrFormat("config support_quality_low = %g: must lie in [0, 100]",
                         c.support_quality_low));
+  CUSTINSIGHT_RETURN_IF_ERROR(
+      custinsight::detail::validate_scale("config rating_scale", c.rating_scale));
   if (c.clv_months < 1 || c.clv_months > 1200)
     return absl::InvalidArgumentError("config clv_months: must be a whole number in 1..1200");
   CUSTINSIGHT_RETURN_IF_ERROR(detail::check_weights(
@@ -155,6 +160,24 @@ inline absl::StatusOr<InsightConfig> config_from_json(std::string_view text) {
       if (!value.is_string())
         return absl::InvalidArgumentError("config model: must be a string");
       c.model = value.get<std::string>();
+      continue;
+    }
+    if (key == "rating_scale") {
+      if (value.is_string()) {
+        const RatingScale* named = find_rating_scale(value.get<std::string>());
+        if (named == nullptr)
+          return absl::InvalidArgumentError(absl::StrFormat(
+              "config rating_scale = %s: not a known scale name", value.dump()));
+        c.rating_scale = *named;
+        continue;
+      }
+      if (!value.is_array() || value.size() < 2 || value.size() > 3 || !value[0].is_number() ||
+          !value[1].is_number() || (value.size() == 3 && !value[2].is_boolean()))
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "config rating_scale = %s: must be a scale name or [min, max, higher_is_better]",
+            value.dump().substr(0, 80)));
+      c.rating_scale = {value[0].get<double>(), value[1].get<double>(),
+                        value.size() == 3 ? value[2].get<bool>() : true};
       continue;
     }
     if (key == "clv_months") {

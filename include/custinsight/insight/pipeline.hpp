@@ -18,24 +18,17 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "custinsight/beta_geo.hpp"
-#include "custinsight/clv.hpp"
-#include "custinsight/gamma_gamma.hpp"
 #include "custinsight/insight/config.hpp"
 #include "custinsight/insight/contacts.hpp"
 #include "custinsight/insight/csv.hpp"
 #include "custinsight/insight/scoring.hpp"
-#include "custinsight/modified_beta_geo.hpp"
-#include "custinsight/pareto_nbd.hpp"
+#include "custinsight/insight/steps.hpp"
 #include "custinsight/rfm.hpp"
-#include "custinsight/satisfaction/rollup.hpp"
 #include "custinsight/satisfaction/weighted.hpp"
 #include "custinsight/sentiment/batch.hpp"
 #include "custinsight/sentiment/default_lexicon.hpp"
 
 namespace custinsight::insight {
-
-inline constexpr std::int64_t kNsPerDay = 86'400'000'000'000;
 
 /// A transaction log; customer ids are codes (the labels, if any, live with the caller).
 struct Transactions {
@@ -125,15 +118,6 @@ inline absl::Status check_join(const JoinReport& r, std::span<const std::string>
       r.input, r.unmatched, r.rows, 100 * kMaxUnmatchedShare, absl::StrJoin(first_labels, ", ")));
 }
 
-/// @brief The spend given to every customer when no Gamma-Gamma model can be fitted (fewer
-/// than 3 repeat buyers with spend): the mean transaction amount.
-inline double population_mean_spend(std::span<const double> amount) {
-  if (amount.empty()) return 0.0;
-  double sum = 0.0;
-  for (double a : amount) sum += a;
-  return sum / static_cast<double>(amount.size());
-}
-
 /// The insight table (scores as in ScoringOutput, one row per customer sorted by id).
 struct InsightTable {
   std::vector<std::int64_t> customer;
@@ -145,125 +129,49 @@ struct InsightTable {
   ScoringOutput scores;
   std::string model;
   std::vector<std::pair<std::string, double>> bics;
+  std::string model_note;  ///< why the loyalty fit needed a larger penalty ("" if it did not)
   std::int64_t as_of_ns = 0;
   /// False when spend is the population mean (no Gamma-Gamma fit: too few repeat buyers).
   bool spend_fitted = true;
+  std::string spend_note;  ///< why spend is the population mean ("" when fitted)
   std::vector<JoinReport> joins;  ///< one per optional input given
 };
 
-namespace detail {
-
-template <class Model>
-absl::StatusOr<double> fit_and_bic(Model& m, const std::vector<double>& f,
-                                   const std::vector<double>& r, const std::vector<double>& t,
-                                   double penalizer) {
-  FitOptions o;
-  o.penalizer_coef = penalizer;
-  CUSTINSIGHT_RETURN_IF_ERROR(m.fit(f, r, t, {}, o));
-  CUSTINSIGHT_ASSIGN_OR_RETURN(auto result, m.result());
-  return result.bic;
-}
-
-inline std::vector<double> to_vector(const Eigen::ArrayXd& a) {
-  return {a.data(), a.data() + a.size()};
-}
-
-template <class Model>
-absl::Status model_outputs(const Model& m, InsightTable& out, double horizon,
-                           const InsightConfig& cfg, ModelKind kind,
-                           std::span<const double> amounts) {
-  const auto& f = out.frequency;
-  const auto& r = out.recency;
-  const auto& t = out.T;
-  const std::size_t n = f.size();
-  CUSTINSIGHT_ASSIGN_OR_RETURN(auto alive, m.conditional_probability_alive(f, r, t));
-  out.p_alive = to_vector(alive);
-  const double h[] = {horizon};
-  CUSTINSIGHT_ASSIGN_OR_RETURN(auto expected,
-                               m.conditional_expected_number_of_purchases_up_to_time(h, f, r, t));
-  out.expected_purchases = to_vector(expected);
-  const std::vector<double> horizons(n, horizon);
-  CUSTINSIGHT_ASSIGN_OR_RETURN(auto silent, m.churn_risk(f, r, t, horizons));
-  out.no_purchase_risk = to_vector(silent);
-  CUSTINSIGHT_ASSIGN_OR_RETURN(auto result, m.result());
-  const std::vector<double> params(result.params.data(), result.params.data() + 4);
-  CUSTINSIGHT_ASSIGN_OR_RETURN(auto survive, survival_probability(kind, params, f, t, horizon));
-  out.churn_risk.resize(n);
-  for (std::size_t i = 0; i < n; ++i) out.churn_risk[i] = 1.0 - out.p_alive[i] * survive[i];
-
-  // 12-month value: Gamma-Gamma spend on repeat buyers, the population mean for the others.
-  std::vector<double> fr, mr, f0(n), m0(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool repeat = f[i] > 0 && out.monetary_value[i] > 0;
-    if (repeat) {
-      fr.push_back(f[i]);
-      mr.push_back(out.monetary_value[i]);
-    }
-    f0[i] = repeat ? f[i] : 0.0;
-    m0[i] = repeat ? out.monetary_value[i] : 0.0;
-  }
-  std::vector<double> spend;
-  out.spend_fitted = fr.size() >= 3;
-  if (out.spend_fitted) {
-    GammaGammaModel gg;
-    FitOptions o;
-    o.penalizer_coef = cfg.penalizer;
-    CUSTINSIGHT_RETURN_IF_ERROR(gg.fit(fr, mr, {}, o));
-    CUSTINSIGHT_ASSIGN_OR_RETURN(auto spend_a, gg.conditional_expected_average_profit(f0, m0));
-    spend = to_vector(spend_a);
-  } else {
-    spend.assign(n, population_mean_spend(amounts));
-  }
-  CUSTINSIGHT_ASSIGN_OR_RETURN(
-      auto clv, customer_lifetime_value(m, f, r, t, spend, cfg.clv_months, cfg.discount_rate,
-                                        30.4375 / cfg.period_days));
-  out.clv = to_vector(clv);
-  return absl::OkStatus();
-}
-
-}  // namespace detail
-
 /// @brief Add the feedback columns (satisfaction, trend, responses, latest NPS) and the
-/// complaint flags to a table with RFM and model outputs.
+/// complaint flags to a table with RFM and model outputs: each response is scored by
+/// weighted_satisfaction (texts by the package's analyser) and rolled up by feedback_columns.
 inline absl::Status add_feedback(const Feedback& fb, const InsightConfig& cfg,
                                  InsightTable& out, std::vector<std::uint8_t>& complaint) {
   const std::size_t n = out.customer.size();
-  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  out.satisfaction.assign(n, nan);
-  out.satisfaction_trend.assign(n, nan);
-  out.n_responses.assign(n, 0);
-  out.nps_latest.assign(n, nan);
-  complaint.assign(n, 0);
   // Rows up to as_of from customers in the table, in file order.
   std::vector<std::size_t> rows;
-  std::vector<std::int64_t> row_customer;  // table row of each kept response
+  std::vector<std::int64_t> row_customer, time_ns;
   for (std::size_t i = 0; i < fb.customer.size(); ++i) {
     if (fb.time_ns[i] > out.as_of_ns) continue;
     auto it = std::lower_bound(out.customer.begin(), out.customer.end(), fb.customer[i]);
     if (it == out.customer.end() || *it != fb.customer[i]) continue;
     rows.push_back(i);
     row_customer.push_back(it - out.customer.begin());
+    time_ns.push_back(fb.time_ns[i]);
   }
   const std::size_t m = rows.size();
-  if (m == 0) return absl::OkStatus();
-  const std::int64_t complaint_ns = std::llround(cfg.complaint_days * static_cast<double>(kNsPerDay));
   const bool has_rating = !fb.rating.empty(), has_text = !fb.text.empty();
-  const bool has_nps = !fb.nps.empty();
-  if (has_rating || has_text) {
-    std::vector<double> rating, compound, days(m);
-    for (std::size_t k = 0; k < m; ++k)
-      days[k] = static_cast<double>(fb.time_ns[rows[k]]) / static_cast<double>(kNsPerDay);
-    if (has_rating) {
-      rating.resize(m);
-      for (std::size_t k = 0; k < m; ++k) rating[k] = fb.rating[rows[k]];
-    }
+  std::vector<double> rating, compound, nps, days(m);
+  std::vector<std::string_view> texts;
+  std::vector<std::uint8_t> missing;
+  for (std::size_t k = 0; k < m; ++k) {
+    days[k] = static_cast<double>(fb.time_ns[rows[k]]) / static_cast<double>(kNsPerDay);
+    if (has_rating) rating.push_back(fb.rating[rows[k]]);
+    if (!fb.nps.empty()) nps.push_back(fb.nps[rows[k]]);
     if (has_text) {
-      std::vector<std::string_view> texts(m);
-      std::vector<std::uint8_t> missing(m);
-      for (std::size_t k = 0; k < m; ++k) {
-        texts[k] = fb.text[rows[k]];
-        missing[k] = fb.text_missing[rows[k]];
-      }
+      texts.push_back(fb.text[rows[k]]);
+      missing.push_back(fb.text_missing[rows[k]]);
+    }
+  }
+  Responses in{row_customer, time_ns, {}, {}, {}, {}, nps, {}, {}, has_rating || has_text};
+  ResponseScores scored;
+  if (m > 0 && in.scored) {
+    if (has_text) {
       CUSTINSIGHT_ASSIGN_OR_RETURN(auto batch,
                                    score_texts(detail::insight_analyzer(), texts, missing));
       compound = std::move(batch.compound);
@@ -274,89 +182,21 @@ inline absl::Status add_feedback(const Feedback& fb, const InsightConfig& cfg,
     o.negative_threshold = cfg.negative_threshold;
     o.half_life = cfg.half_life_days;
     o.as_of = static_cast<double>(out.as_of_ns) / static_cast<double>(kNsPerDay);
-    CUSTINSIGHT_ASSIGN_OR_RETURN(
-        auto scored, weighted_satisfaction(rating, RatingScale{1.0, 5.0, true}, compound, days, o));
-    // Customer codes in sorted id order (the table is sorted, so codes follow table rows).
-    std::vector<std::int64_t> present(n, -1);
-    std::int32_t n_codes = 0;
-    {
-      std::vector<std::int64_t> sorted_rows(row_customer);
-      std::sort(sorted_rows.begin(), sorted_rows.end());
-      sorted_rows.erase(std::unique(sorted_rows.begin(), sorted_rows.end()), sorted_rows.end());
-      for (auto r : sorted_rows) present[static_cast<std::size_t>(r)] = n_codes++;
-    }
-    std::vector<std::int32_t> codes(m), touch(m, 0);
-    for (std::size_t k = 0; k < m; ++k)
-      codes[k] = static_cast<std::int32_t>(present[static_cast<std::size_t>(row_customer[k])]);
-    std::vector<double> score(scored.score.data(), scored.score.data() + m);
-    std::vector<double> weight(scored.weight.data(), scored.weight.data() + m);
-    CUSTINSIGHT_ASSIGN_OR_RETURN(auto roll, rollup_customers(codes, n_codes, score, weight, days,
-                                                              touch, scored.negative,
-                                                              scored.mismatch));
-    // Satisfaction: rating, text and NPS answer per response, weighted as documented in
-    // custinsight.insight._combined_satisfaction.
-    const double total =
-        cfg.rating_weight + cfg.text_weight + (has_nps ? cfg.nps_weight : 0.0);
-    std::vector<double> sw(static_cast<std::size_t>(n_codes), 0.0), sws(sw);
-    for (std::size_t k = 0; k < m; ++k) {
-      double num = 0.0, den = 0.0;
-      const double parts[3][2] = {
-          {cfg.rating_weight, scored.rating_norm[static_cast<Eigen::Index>(k)]},
-          {cfg.text_weight, has_text ? compound[k] : nan},
-          {cfg.nps_weight, has_nps ? (fb.nps[rows[k]] - 5.0) / 5.0 : nan}};
-      for (const auto& [w, v] : parts) {
-        if (std::isnan(v)) continue;
-        num += w * v;
-        den += w;
-      }
-      const double age =
-          static_cast<double>(out.as_of_ns - fb.time_ns[rows[k]]) / 1e9 / 86400.0;
-      const double decay = std::pow(0.5, std::max(age, 0.0) / cfg.half_life_days);
-      const double wk = den > 0 ? den / total * decay : 0.0;
-      const double sk = den > 0 ? num / den : 0.0;
-      const auto c = static_cast<std::size_t>(codes[k]);
-      sw[c] += wk;
-      sws[c] += wk * sk;
-    }
-    // The latest scored response (later rows win ties) decides whether a complaint is open.
-    std::vector<std::int64_t> latest(static_cast<std::size_t>(n_codes), -1);
-    for (std::size_t k = 0; k < m; ++k) {
-      if (std::isnan(score[k])) continue;
-      auto& l = latest[static_cast<std::size_t>(codes[k])];
-      if (l < 0 || fb.time_ns[rows[k]] >= fb.time_ns[rows[static_cast<std::size_t>(l)]])
-        l = static_cast<std::int64_t>(k);
-    }
-    for (std::size_t row = 0; row < n; ++row) {
-      const auto c = present[row];
-      if (c < 0) continue;
-      const auto cc = static_cast<std::size_t>(c);
-      out.satisfaction[row] = sw[cc] > 0 ? sws[cc] / sw[cc] : nan;
-      out.satisfaction_trend[row] = roll.trend[static_cast<Eigen::Index>(cc)] * 30.0;
-      out.n_responses[row] = roll.n_responses[cc];
-      const auto l = latest[cc];
-      if (l >= 0) {
-        const auto lk = static_cast<std::size_t>(l);
-        if (scored.negative[lk] && out.as_of_ns - fb.time_ns[rows[lk]] <= complaint_ns)
-          complaint[row] = 1;
-      }
-    }
+    CUSTINSIGHT_ASSIGN_OR_RETURN(scored,
+                                 weighted_satisfaction(rating, cfg.rating_scale, compound, days, o));
+    in.score = {scored.score.data(), m};
+    in.weight = {scored.weight.data(), m};
+    in.rating_norm = {scored.rating_norm.data(), m};
+    in.compound = compound;
+    in.negative = scored.negative;
+    in.mismatch = scored.mismatch;
   }
-  if (has_nps) {
-    std::vector<std::int64_t> latest(n, -1);
-    for (std::size_t k = 0; k < m; ++k) {
-      if (std::isnan(fb.nps[rows[k]])) continue;
-      auto& l = latest[static_cast<std::size_t>(row_customer[k])];
-      if (l < 0 || fb.time_ns[rows[k]] >= fb.time_ns[rows[static_cast<std::size_t>(l)]])
-        l = static_cast<std::int64_t>(k);
-    }
-    for (std::size_t row = 0; row < n; ++row) {
-      if (latest[row] < 0) continue;
-      const std::size_t i = rows[static_cast<std::size_t>(latest[row])];
-      out.nps_latest[row] = fb.nps[i];
-      if (fb.nps[i] <= 6 && out.as_of_ns - fb.time_ns[i] <= complaint_ns) complaint[row] = 1;
-      if (!(has_rating || has_text)) out.n_responses[row] = 1;
-    }
-  }
+  CUSTINSIGHT_ASSIGN_OR_RETURN(FeedbackColumns cols, feedback_columns(in, n, out.as_of_ns, cfg));
+  out.satisfaction = std::move(cols.satisfaction);
+  out.satisfaction_trend = std::move(cols.satisfaction_trend);
+  out.nps_latest = std::move(cols.nps_latest);
+  out.n_responses = std::move(cols.n_responses);
+  complaint = std::move(cols.complaint);
   return absl::OkStatus();
 }
 
@@ -414,42 +254,25 @@ inline absl::StatusOr<InsightTable> score_table(
   out.T = vec(rfm.T);
   out.monetary_value = vec(rfm.monetary_value);
 
-  BetaGeoModel bg;
-  ModifiedBetaGeoModel mbg;
-  ParetoNBDModel pnbd;
-  const bool all = cfg.model == "auto";
-  std::string errors;
-  auto attempt = [&](const char* name, auto& model) -> absl::Status {
-    if (!all && cfg.model != name) return absl::OkStatus();
-    auto bic = detail::fit_and_bic(model, out.frequency, out.recency, out.T, cfg.penalizer);
-    if (!bic.ok()) {
-      if (!all) return bic.status();
-      errors += std::string(errors.empty() ? "" : "; ") + name + ": " +
-                std::string(bic.status().message());
-      return absl::OkStatus();
-    }
-    out.bics.emplace_back(name, *bic);
-    return absl::OkStatus();
-  };
-  CUSTINSIGHT_RETURN_IF_ERROR(attempt("beta_geo", bg));
-  CUSTINSIGHT_RETURN_IF_ERROR(attempt("modified_beta_geo", mbg));
-  CUSTINSIGHT_RETURN_IF_ERROR(attempt("pareto_nbd", pnbd));
-  if (out.bics.empty())
-    return absl::InvalidArgumentError("no loyalty model could be fitted: " + errors);
-  std::size_t best = 0;
-  for (std::size_t k = 1; k < out.bics.size(); ++k)
-    if (out.bics[k].second < out.bics[best].second) best = k;
-  out.model = out.bics[best].first;
-  const double horizon = cfg.horizon_days / cfg.period_days;
-  if (out.model == "beta_geo") {
-    CUSTINSIGHT_RETURN_IF_ERROR(detail::model_outputs(bg, out, horizon, cfg, ModelKind::kBetaGeo, kept.amount));
-  } else if (out.model == "modified_beta_geo") {
-    CUSTINSIGHT_RETURN_IF_ERROR(
-        detail::model_outputs(mbg, out, horizon, cfg, ModelKind::kModifiedBetaGeo, kept.amount));
-  } else {
-    CUSTINSIGHT_RETURN_IF_ERROR(
-        detail::model_outputs(pnbd, out, horizon, cfg, ModelKind::kParetoNbd, kept.amount));
-  }
+  CUSTINSIGHT_ASSIGN_OR_RETURN(
+      LoyaltyChoice choice,
+      choose_loyalty_model(out.frequency, out.recency, out.T, {}, cfg));
+  CUSTINSIGHT_ASSIGN_OR_RETURN(
+      SpendChoice spend, choose_spend_model(out.frequency, out.monetary_value, {},
+                                            population_mean_spend(kept.amount), cfg));
+  CUSTINSIGHT_ASSIGN_OR_RETURN(
+      ModelColumns columns, model_columns(choice.model, choice.params, spend, out.frequency,
+                                          out.recency, out.T, out.monetary_value, cfg));
+  out.p_alive = std::move(columns.p_alive);
+  out.expected_purchases = std::move(columns.expected_purchases);
+  out.no_purchase_risk = std::move(columns.no_purchase_risk);
+  out.churn_risk = std::move(columns.churn_risk);
+  out.clv = std::move(columns.clv);
+  out.spend_fitted = spend.fitted;
+  out.spend_note = spend.note;
+  out.model = choice.model;
+  out.bics = choice.bics;
+  out.model_note = choice.note;
   // Optional inputs whose ids do not join are refused before anything is computed from them.
   auto join = [&](const char* name, const std::vector<std::int64_t>& ids,
                   const std::vector<std::int64_t>& times) -> absl::Status {

@@ -4,6 +4,7 @@
 /// @brief Shared pieces of the satisfaction area: rating scales, group codes and the normal
 /// distribution used by the intervals and significance tests.
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -24,6 +25,33 @@ struct RatingScale {
   double max = 5.0;
   bool higher_is_better = true;
 };
+
+/// A rating scale with a name (the names users pass instead of end points).
+struct NamedRatingScale {
+  const char* name;
+  RatingScale scale;
+};
+
+/// The named rating scales, written once: the Python `SCALES`, the insight settings'
+/// rating_scale and custinsight-score all read this table.
+inline constexpr std::array<NamedRatingScale, 9> kRatingScales = {{
+    {"csat_5", {1.0, 5.0, true}},
+    {"csat_7", {1.0, 7.0, true}},
+    {"stars_5", {1.0, 5.0, true}},
+    {"nps", {0.0, 10.0, true}},
+    {"ces_7", {1.0, 7.0, true}},         // "the company made it easy": 7 is easiest
+    {"ces_5_effort", {1.0, 5.0, false}},  // "how much effort": 1 is least effort
+    {"likert_5", {1.0, 5.0, true}},
+    {"likert_7", {1.0, 7.0, true}},
+    {"thumbs", {0.0, 1.0, true}},
+}};
+
+/// @brief The named scale, or nullptr.
+inline const RatingScale* find_rating_scale(std::string_view name) {
+  for (const auto& s : kRatingScales)
+    if (name == s.name) return &s.scale;
+  return nullptr;
+}
 
 namespace detail {
 

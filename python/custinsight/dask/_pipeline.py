@@ -10,30 +10,30 @@ of the table into ranges of CLV, each range ranked where it lands.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
-from custinsight import _core
 from custinsight._validate import require_columns
-from custinsight.insight import (ACTIONS, SEGMENTS, _nps_class, action_rules, add_feedback,
-                                 segment_rules, survival_probability)
-from custinsight.insight import _MODELS, _OPTIONAL_COLUMNS
-from custinsight.insight_config import InsightConfig
-from custinsight.insight_inputs import add_contacts, add_support, no_contacts, no_support
+from custinsight.insight._pipeline import describe, resolve_columns
+from custinsight.insight._steps import (FittedModels, add_feedback, add_model_columns,
+                                        add_scores, fit_models)
+from custinsight.insight.columns import Columns
+from custinsight.insight.config import InsightConfig
+from custinsight.insight.inputs import (add_contacts, add_support, check_unmatched,
+                                        count_unmatched, no_contacts, no_support)
 from custinsight.loyalty import GammaGammaModel
 
-from ._common import (BUCKET, ORDER, bucket_by_customer, check_frame, customer_ids,
-                      restore_order, with_row_order)
-from ._loyalty import _delayed, fit_loyalty, lean, fit_spend, pattern_counts, spend_patterns
+from ._common import bucket_by_customer, check_frame, customer_ids, restore_order, with_row_order
+from ._loyalty import _delayed, pattern_counts, spend_patterns
 from ._rfm import rfm_summary
 from ._satisfaction import default_analyzer
 
 __all__ = ["CustomerInsight", "insight_table"]
 
-_DAYS_PER_MONTH = 30.4375
 _VALUE_BUCKET = "_custinsight_value_bucket"
 
 
@@ -68,30 +68,12 @@ class CustomerInsight:
         feedback: dd.DataFrame | None = None,
         *,
         as_of: Any = None,
-        customer_id_col: str = "customer_id",
-        datetime_col: str = "datetime",
-        amount_col: str = "amount",
-        feedback_customer_id_col: str = "customer_id",
-        feedback_datetime_col: str = "datetime",
-        touchpoint_col: str | None = "touchpoint",
-        rating_col: str | None = "csat",
-        rating_scale: Any = "csat_5",
-        nps_col: str | None = "nps",
-        text_col: str | None = "text",
         contacts: dd.DataFrame | None = None,
         transcripts: dd.DataFrame | None = None,
-        contact_customer_id_col: str = "customer_id",
-        contact_datetime_col: str = "datetime",
-        direction_col: str | None = "direction",
-        complaint_col: str | None = "complaint",
-        transcript_customer_id_col: str = "customer_id",
-        conversation_id_col: str = "conversation_id",
-        role_col: str = "role",
-        turn_time_col: str = "time",
-        turn_text_col: str = "text",
+        columns: Columns | Mapping[str, Any] | None = None,
         npartitions: int | None = None,
         split_every: int | None = None,
-        **inputs: Any,
+        **deprecated: Any,
     ) -> dd.DataFrame:
         """The insight table of :meth:`custinsight.CustomerInsight.score`, as a Dask DataFrame.
 
@@ -100,130 +82,106 @@ class CustomerInsight:
         transaction (unless ``as_of`` is given), persists the RFM summary and the table before
         scores, and fits the models on the client; the returned table is lazy.
         """
-        if inputs:
-            raise NotImplementedError(
-                f"custinsight.dask.CustomerInsight.score got unknown inputs {sorted(inputs)}")
-        cfg = self.config
+        cfg, cols = resolve_columns(self.config, columns, deprecated,
+                                    "custinsight.dask.CustomerInsight.score")
         if cfg.label_window_days > 0:
             raise NotImplementedError("label_window_days > 0 (a churn model trained one window "
                                       "back) is not available on Dask yet; set it to 0")
+        cid, dt, amount = cols.customer_id, cols.datetime, cols.amount
         check_frame("transactions", transactions)
-        require_columns(transactions._meta, customer_id_col=customer_id_col,
-                        datetime_col=datetime_col, amount_col=amount_col)
+        require_columns(transactions._meta, customer_id_col=cid, datetime_col=dt,
+                        amount_col=amount)
         if feedback is not None:
             check_frame("feedback", feedback)
-        tx = transactions[[customer_id_col, datetime_col, amount_col]]
-        if not pd.api.types.is_datetime64_any_dtype(tx._meta[datetime_col].dtype):
-            tx = tx.assign(**{datetime_col: dd.to_datetime(tx[datetime_col])})
-        if as_of is None:
-            end = pd.Timestamp(tx[datetime_col].max().compute())
-        else:
-            end = pd.Timestamp(as_of)
+        tx = transactions[[cid, dt, amount]]
+        if not pd.api.types.is_datetime64_any_dtype(tx._meta[dt].dtype):
+            tx = tx.assign(**{dt: dd.to_datetime(tx[dt])})
+        end = pd.Timestamp(tx[dt].max().compute()) if as_of is None else pd.Timestamp(as_of)
         if end is pd.NaT:
             raise ValueError("as_of is missing (NaT)")
-        tx = tx[tx[datetime_col] <= end]
+        tx = tx[tx[dt] <= end]
         n = int(npartitions or transactions.npartitions)
-        summary = rfm_summary(tx, customer_id_col, datetime_col, amount_col,
-                              observation_period_end=end, freq="D",
+        summary = rfm_summary(tx, cid, dt, amount, observation_period_end=end, freq="D",
                               freq_multiplier=cfg.period_days, npartitions=n).persist()
         patterns = pattern_counts(summary, split_every=split_every)
         if len(patterns) == 0:
             raise ValueError(f"no transaction on or before as_of={end}")
-        self.model_name_, self.model_, self.bics_ = _fit_loyalty(cfg, patterns)
-        self.spend_model_ = _fit_spend(cfg, summary, split_every)
+        spend = spend_patterns(summary, split_every=split_every)
+        # The population mean spend, used when no spend model can be fitted.
+        mean = float(tx[amount].mean().compute())
+        fitted = fit_models(cfg, patterns["frequency"], patterns["recency"], patterns["T"],
+                            patterns["customers"], spend["frequency"],
+                            spend["monetary_value"], spend["customers"], mean)
+        self.model_name_, self.model_, self.bics_ = fitted.model_name, fitted.model, fitted.bics
+        self.spend_model_ = fitted.spend_model
 
-        fb = None
-        analyzer = None
+        fb = analyzer = ct = tr = None
         if feedback is not None:
-            require_columns(feedback._meta, customer_id_col=feedback_customer_id_col,
-                            datetime_col=feedback_datetime_col)
+            fcid, fdt = cols.feedback_customer_id, cols.feedback_datetime
+            require_columns(feedback._meta, customer_id_col=fcid, datetime_col=fdt)
             fb = feedback
-            if not pd.api.types.is_datetime64_any_dtype(fb._meta[feedback_datetime_col].dtype):
-                fb = fb.assign(**{feedback_datetime_col: dd.to_datetime(
-                    fb[feedback_datetime_col])})
-            fb = bucket_by_customer(with_row_order(fb[fb[feedback_datetime_col] <= end]),
-                                    feedback_customer_id_col, n)
-            if text_col is not None and text_col in feedback.columns:
+            if not pd.api.types.is_datetime64_any_dtype(fb._meta[fdt].dtype):
+                fb = fb.assign(**{fdt: dd.to_datetime(fb[fdt])})
+            fb = bucket_by_customer(with_row_order(fb[fb[fdt] <= end]), fcid, n)
+            if cols.text is not None and cols.text in feedback.columns:
                 analyzer = _delayed(default_analyzer())
-        settings = _Settings(cfg, self.model_name_, end, feedback_customer_id_col,
-                             feedback_datetime_col, touchpoint_col, rating_col, rating_scale,
-                             nps_col, text_col)
+        settings = _Settings(cfg, cols, end)
         # Contacts and transcripts join the customer buckets the same way (their own time
         # filtering happens per partition, as on one machine).
-        ct = tr = None
         if contacts is not None:
             check_frame("contacts", contacts)
-            require_columns(contacts._meta, customer_id_col=contact_customer_id_col,
-                            datetime_col=contact_datetime_col)
-            ct = bucket_by_customer(with_row_order(contacts), contact_customer_id_col, n)
-            settings.contacts = dict(customer_id_col=contact_customer_id_col,
-                                     datetime_col=contact_datetime_col,
-                                     direction_col=direction_col, complaint_col=complaint_col)
-            settings.contact_direction = (direction_col is not None
-                                          and direction_col in contacts.columns)
+            require_columns(contacts._meta, customer_id_col=cols.contact_customer_id,
+                            datetime_col=cols.contact_datetime)
+            ct = bucket_by_customer(with_row_order(contacts), cols.contact_customer_id, n)
+            settings.contacts = True
+            settings.contact_direction = (cols.direction is not None
+                                          and cols.direction in contacts.columns)
         if transcripts is not None:
             check_frame("transcripts", transcripts)
-            require_columns(transcripts._meta, customer_id_col=transcript_customer_id_col,
-                            conversation_id_col=conversation_id_col, role_col=role_col,
-                            time_col=turn_time_col, text_col=turn_text_col)
-            tr = bucket_by_customer(with_row_order(transcripts), transcript_customer_id_col, n)
-            settings.support = dict(customer_id_col=transcript_customer_id_col,
-                                    conversation_id_col=conversation_id_col, role_col=role_col,
-                                    time_col=turn_time_col, text_col=turn_text_col)
-        models = _delayed((lean(self.model_), lean(self.spend_model_)))
-        base_meta = _table_partition(_one_customer(summary._meta), None, settings,
-                                     (self.model_, self.spend_model_), None)
+            require_columns(transcripts._meta, customer_id_col=cols.transcript_customer_id,
+                            conversation_id_col=cols.conversation_id, role_col=cols.role,
+                            time_col=cols.turn_time, text_col=cols.turn_text)
+            tr = bucket_by_customer(with_row_order(transcripts), cols.transcript_customer_id, n)
+            settings.support = True
+        models = _delayed(_lean(fitted))
+        base_meta = _table_partition(_one_customer(summary._meta), None, settings, fitted, None)
         base = summary.map_partitions(_table_partition, fb, settings, models, analyzer, ct, tr,
                                       meta=base_meta, align_dataframes=False).persist()
+        # Rows of the optional inputs that name no customer: counted in each bucket, summed,
+        # and judged by the single-machine rule (an error above the documented share).
+        inputs = [k for k, v in (("feedback", fb), ("contacts", ct), ("transcripts", tr))
+                  if v is not None]
+        counts = summary.map_partitions(_unmatched_partition, fb, ct, tr, settings,
+                                        meta=_UNMATCHED_META, align_dataframes=False).compute()
+        joins = check_unmatched(_sum_unmatched(counts, inputs))
         table = _score(base, patterns, cfg, n)
         self.summary_ = summary
         self.as_of_ = end
         self.table_ = table
+        #: What the table rests on (Dask DataFrames have no attrs): as the single-machine
+        #: table's attrs.
+        self.attrs_ = describe(end, fitted, joins)
         return table
 
 
 class _Settings:
     """What each partition needs besides its data (a plain object, pickled once per task)."""
 
-    def __init__(self, cfg: InsightConfig, model_name: str, end: pd.Timestamp, cid: str, dt: str,
-                 touchpoint_col: str | None, rating_col: str | None, scale: Any,
-                 nps_col: str | None, text_col: str | None) -> None:
-        self.cfg, self.model_name, self.end = cfg, model_name, end
-        self.cid, self.dt = cid, dt
-        self.contacts: dict[str, Any] | None = None
+    def __init__(self, cfg: InsightConfig, columns: Columns, end: pd.Timestamp) -> None:
+        self.cfg, self.columns, self.end = cfg, columns, end
+        self.contacts = False
         self.contact_direction = False
-        self.support: dict[str, Any] | None = None
-        self.touchpoint_col, self.rating_col, self.scale = touchpoint_col, rating_col, scale
-        self.nps_col, self.text_col = nps_col, text_col
+        self.support = False
 
 
-def _fit_loyalty(cfg: InsightConfig, patterns: pd.DataFrame) -> tuple[str, Any, dict[str, float]]:
-    names = list(_MODELS) if cfg.model == "auto" else [cfg.model]
-    bics: dict[str, float] = {}
-    fitted: dict[str, Any] = {}
-    errors: list[str] = []
-    for name in names:
-        try:
-            model = fit_loyalty(_MODELS[name](penalizer_coef=cfg.penalizer), patterns)
-        except ValueError as err:
-            if cfg.model != "auto":
-                raise
-            errors.append(f"{name}: {err}")
-            continue
-        fitted[name] = model
-        bics[name] = float(model.BIC_)
-    if not fitted:
-        raise ValueError("no loyalty model could be fitted: " + "; ".join(errors))
-    best = min(bics, key=lambda k: bics[k])
-    return best, fitted[best], bics
+def _lean(fitted: FittedModels) -> FittedModels:
+    """The fitted models without their training data (shipped to every partition)."""
+    import dataclasses
 
+    from ._loyalty import lean
 
-def _fit_spend(cfg: InsightConfig, summary: dd.DataFrame, split_every: int | None
-               ) -> GammaGammaModel | None:
-    spend = spend_patterns(summary, split_every=split_every)
-    if spend["customers"].sum() < 3:
-        return None
-    return fit_spend(GammaGammaModel(penalizer_coef=cfg.penalizer), spend)
+    return dataclasses.replace(fitted, model=lean(fitted.model),
+                               spend_model=lean(fitted.spend_model))
 
 
 def _one_customer(meta: pd.DataFrame) -> pd.DataFrame:
@@ -233,63 +191,69 @@ def _one_customer(meta: pd.DataFrame) -> pd.DataFrame:
                          "monetary_value": [10.0]}, index=index)
 
 
+_UNMATCHED_META = pd.DataFrame({"input": pd.Series([], dtype=object),
+                                "rows": pd.Series([], dtype=np.int64),
+                                "unmatched": pd.Series([], dtype=np.int64),
+                                "first": pd.Series([], dtype=object)})
+
+
+def _unmatched_partition(part: pd.DataFrame, fb: pd.DataFrame | None,
+                         ct: pd.DataFrame | None, tr: pd.DataFrame | None,
+                         s: _Settings) -> pd.DataFrame:
+    """count_unmatched of one bucket's inputs against its customers (one row per input)."""
+    c = s.columns
+    if fb is not None and len(fb):
+        fb = fb.assign(**{c.feedback_customer_id: customer_ids(fb[c.feedback_customer_id])})
+    counts = count_unmatched(part, s.end, [
+        ("feedback", fb, c.feedback_customer_id, c.feedback_datetime),
+        ("contacts", ct, c.contact_customer_id, c.contact_datetime),
+        ("transcripts", tr, c.transcript_customer_id, c.turn_time)])
+    if not counts:
+        return _UNMATCHED_META.copy()
+    return pd.DataFrame({"input": list(counts),
+                         "rows": [v["rows"] for v in counts.values()],
+                         "unmatched": [v["unmatched"] for v in counts.values()],
+                         "first": [v["first"] for v in counts.values()]})
+
+
+def _sum_unmatched(counts: pd.DataFrame, inputs: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for name in inputs:
+        rows = counts.loc[counts["input"] == name]
+        first: list[str] = []
+        for ids in rows["first"]:
+            first.extend(i for i in ids if i not in first)
+        out[name] = {"rows": int(rows["rows"].sum()), "unmatched": int(rows["unmatched"].sum()),
+                     "first": first[:3]}
+    return out
+
+
 def _table_partition(part: pd.DataFrame, fb: pd.DataFrame | None, s: _Settings,
-                     models: tuple[Any, GammaGammaModel | None], analyzer: Any,
-                     ct: pd.DataFrame | None = None, tr: pd.DataFrame | None = None
-                     ) -> pd.DataFrame:
-    """RFM, model outputs and feedback roll-ups of one partition's customers (as the
-    single-machine score does before the scores)."""
+                     fitted: FittedModels, analyzer: Any, ct: pd.DataFrame | None = None,
+                     tr: pd.DataFrame | None = None) -> pd.DataFrame:
+    """RFM, model outputs and feedback roll-ups of one partition's customers: the
+    single-machine steps (custinsight.insight._steps) before the scores."""
     cfg = s.cfg
-    model, spend_model = models
     if len(part) == 0:
-        return _table_partition(_one_customer(part), None, s, models, None).iloc[:0]
-    f = part["frequency"].to_numpy(np.float64)
-    r = part["recency"].to_numpy(np.float64)
-    t = part["T"].to_numpy(np.float64)
-    m = part["monetary_value"].to_numpy(np.float64)
-    horizon = cfg.horizon_days / cfg.period_days
-    p_alive = np.asarray(model.conditional_probability_alive(f, r, t))
-    expected = np.asarray(model.conditional_expected_number_of_purchases_up_to_time(
-        horizon, f, r, t))
-    no_purchase = np.asarray(model.churn_risk(f, r, t, np.full(len(f), horizon)))
-    churn = 1.0 - p_alive * survival_probability(s.model_name, model.params_, f, t, horizon)
-    if spend_model is None:
-        clv = np.full(len(f), np.nan)
-    else:
-        repeat = (f > 0) & (m > 0)
-        spend = np.asarray(spend_model.conditional_expected_average_profit(
-            np.where(repeat, f, 0.0), np.where(repeat, m, 0.0)))
-        clv = np.asarray(model._model.customer_lifetime_value(
-            f, r, t, spend, int(cfg.clv_months), float(cfg.discount_rate),
-            _DAYS_PER_MONTH / cfg.period_days))
+        return _table_partition(_one_customer(part), None, s, fitted, None).iloc[:0]
     table = part.copy()
-    table["p_alive"] = p_alive
-    table["expected_purchases"] = expected
-    table["clv"] = clv
-    table["churn_risk"] = churn
-    table["no_purchase_risk"] = no_purchase
-    _add_feedback(table, None if fb is None else restore_order(fb), s, analyzer)
-    if s.contacts is not None:
+    add_model_columns(table, fitted, cfg)
+    if fb is not None:
+        fb = restore_order(fb)
+        fb = fb.assign(**{s.columns.feedback_customer_id:
+                          customer_ids(fb[s.columns.feedback_customer_id])})
+    add_feedback(table, fb, s.end, cfg, s.columns, analyzer)
+    if s.contacts:
         if ct is not None and len(ct):
-            add_contacts(table, restore_order(ct), s.end, cfg, **s.contacts)
+            add_contacts(table, restore_order(ct), s.end, cfg, s.columns)
         else:
             no_contacts(table, s.contact_direction)
-    if s.support is not None:
+    if s.support:
         if tr is not None and len(tr):
-            add_support(table, restore_order(tr), s.end, cfg, **s.support)
+            add_support(table, restore_order(tr), s.end, cfg, s.columns)
         else:
             no_support(table)
     return table
-
-
-def _add_feedback(table: pd.DataFrame, feedback: pd.DataFrame | None, s: _Settings,
-                  analyzer: Any) -> None:
-    """custinsight.insight.add_feedback for one partition's customers, with the analyser
-    handed in (built once per worker) instead of built per call."""
-    if feedback is not None:
-        feedback = feedback.assign(**{s.cid: customer_ids(feedback[s.cid])})
-    add_feedback(table, feedback, s.end, s.cfg, s.cid, s.dt, s.touchpoint_col, s.rating_col,
-                 s.scale, s.nps_col, s.text_col, analyzer)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,12 +291,8 @@ def _score(base: dd.DataFrame, patterns: pd.DataFrame, cfg: InsightConfig, n: in
                        (np.cumsum(counts.to_numpy()) - counts.to_numpy()).tolist()))
     ranks = _Ranks(total, offsets, *_frequency_ranks(patterns))
     shuffled = bucketed.shuffle(on=_VALUE_BUCKET, npartitions=n)
-    meta = _score_partition(_value_bucket(_table_partition_meta(base._meta), edges), ranks, cfg)
+    meta = _score_partition(_value_bucket(base._meta, edges), ranks, cfg)
     return shuffled.map_partitions(_score_partition, ranks, cfg, meta=meta)
-
-
-def _table_partition_meta(meta: pd.DataFrame) -> pd.DataFrame:
-    return meta
 
 
 class _Ranks:
@@ -348,7 +308,7 @@ class _Ranks:
 def _score_partition(part: pd.DataFrame, ranks: _Ranks, cfg: InsightConfig) -> pd.DataFrame:
     table = part.drop(columns=[_VALUE_BUCKET]).sort_index(kind="stable")
     if len(table) == 0:
-        return _scores(table, np.array([]), np.array([]), cfg)
+        return add_scores(table.copy(), cfg, np.array([]), np.array([]))
     bucket = part.loc[table.index, _VALUE_BUCKET].to_numpy() if table.index.is_unique else \
         part[_VALUE_BUCKET].to_numpy()
     clv0 = np.nan_to_num(table["clv"].to_numpy(np.float64), nan=0.0)
@@ -365,47 +325,7 @@ def _score_partition(part: pd.DataFrame, ranks: _Ranks, cfg: InsightConfig) -> p
     f = table["frequency"].to_numpy(np.float64)
     k = np.searchsorted(ranks.freq_values, f)
     freq_pct = _mid_rank_percentile(ranks.freq_below[k], ranks.freq_equal[k], ranks.total)
-    return _scores(table, value_pct, freq_pct, cfg)
-
-
-def _scores(table: pd.DataFrame, value_pct: np.ndarray, freq_pct: np.ndarray,
-            cfg: InsightConfig) -> pd.DataFrame:
-    """custinsight.insight._add_scores with the percentiles among all customers."""
-    table = table.copy()
-    nps = table["nps_latest"].to_numpy(dtype=np.float64, na_value=np.nan)
-    raw = _core.insight_score_customers(
-        frequency=table["frequency"].to_numpy(np.float64),
-        recency=table["recency"].to_numpy(np.float64), T=table["T"].to_numpy(np.float64),
-        p_alive=table["p_alive"].to_numpy(np.float64),
-        churn_risk=table["churn_risk"].to_numpy(np.float64),
-        no_purchase_risk=table["no_purchase_risk"].to_numpy(np.float64),
-        clv=table["clv"].to_numpy(np.float64),
-        satisfaction=table["satisfaction"].to_numpy(np.float64),
-        satisfaction_trend=table["satisfaction_trend"].to_numpy(np.float64),
-        nps_latest=nps, complaint=table["complaint"].to_numpy(np.uint8),
-        config_json=cfg.to_json(), value_percentile=np.asarray(value_pct, np.float64),
-        frequency_percentile=np.asarray(freq_pct, np.float64),
-        **{c: table[c].to_numpy(np.float64)
-           for c in ("outbound_30d", "days_since_complaint", "support_quality")
-           if c in table.columns})
-    table["nps_class"] = _nps_class(table["nps_latest"])
-    table["loyalty_score"] = raw["loyalty"]
-    table["insight_score"] = raw["insight"]
-    seg = raw["segment"].astype(np.intp)
-    act = raw["action"].astype(np.intp)
-    segment_text = [f"{k}: {v}" for k, v in segment_rules(cfg).items()]
-    action_text = [f"{k}: {v}" for k, v in action_rules(cfg).items()]
-    table["segment"] = pd.Categorical.from_codes(seg, categories=list(SEGMENTS))
-    table["segment_rule"] = pd.Categorical.from_codes(seg, categories=segment_text)
-    table["action"] = pd.Categorical.from_codes(act, categories=list(ACTIONS))
-    table["action_rule"] = pd.Categorical.from_codes(act, categories=action_text)
-    table["drivers"] = np.array(raw["drivers"], dtype=object)
-    kinds = list(_core.INSIGHT_DRIVERS) + [""]
-    table["main_driver"] = pd.Categorical.from_codes(raw["main_driver"].astype(np.intp),
-                                                     categories=kinds)
-    del table["complaint"]
-    extra = [c for c in _OPTIONAL_COLUMNS if c in table.columns]
-    return table[[c for c in table.columns if c not in extra] + extra]
+    return add_scores(table.copy(), cfg, value_pct, freq_pct)
 
 
 def insight_table(transactions: dd.DataFrame, feedback: dd.DataFrame | None = None, *,
@@ -413,5 +333,3 @@ def insight_table(transactions: dd.DataFrame, feedback: dd.DataFrame | None = No
     """``CustomerInsight(config).score(transactions, feedback, **kwargs)`` on Dask."""
     return CustomerInsight(config).score(transactions, feedback, **kwargs)
 
-
-_ = (BUCKET, ORDER)
