@@ -6,10 +6,10 @@
 #include <map>
 #include <vector>
 
-#include "custinsight/beta_geo.hpp"
-#include "custinsight/clv.hpp"
-#include "custinsight/pareto_nbd.hpp"
-#include "custinsight/simulate.hpp"
+#include "custinsight/loyalty/beta_geo.hpp"
+#include "custinsight/loyalty/clv.hpp"
+#include "custinsight/loyalty/pareto_nbd.hpp"
+#include "custinsight/simulation/customers.hpp"
 
 namespace ci = custinsight;
 

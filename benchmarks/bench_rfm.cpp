@@ -5,7 +5,7 @@
 
 #include "custinsight/parallel.hpp"
 #include "custinsight/rfm.hpp"
-#include "custinsight/simulate.hpp"
+#include "custinsight/simulation/customers.hpp"
 
 namespace ci = custinsight;
 

@@ -8,9 +8,10 @@
 #include <limits>
 #include <vector>
 
-#include "custinsight/detail/random.hpp"
+#include "custinsight/math/random.hpp"
 #include "custinsight/parallel.hpp"
 #include "custinsight/satisfaction/all.hpp"
+#include "custinsight/simulation/conversations.hpp"
 #include "custinsight/touchpoint.hpp"
 
 namespace ci = custinsight;

@@ -6,13 +6,13 @@
 #include <optional>
 #include <string>
 
-#include "custinsight/beta_geo.hpp"
-#include "custinsight/beta_geo_beta_binom.hpp"
-#include "custinsight/clv.hpp"
-#include "custinsight/gamma_gamma.hpp"
-#include "custinsight/model_io.hpp"
-#include "custinsight/modified_beta_geo.hpp"
-#include "custinsight/pareto_nbd.hpp"
+#include "custinsight/loyalty/beta_geo.hpp"
+#include "custinsight/loyalty/beta_geo_beta_binom.hpp"
+#include "custinsight/loyalty/clv.hpp"
+#include "custinsight/loyalty/gamma_gamma.hpp"
+#include "custinsight/loyalty/model_io.hpp"
+#include "custinsight/loyalty/modified_beta_geo.hpp"
+#include "custinsight/loyalty/pareto_nbd.hpp"
 
 namespace custinsight::bindings {
 namespace {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "custinsight/satisfaction/all.hpp"
+#include "custinsight/simulation/conversations.hpp"
 
 namespace custinsight::bindings {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "pybind11.hpp"
 
-#include "custinsight/simulate.hpp"
+#include "custinsight/simulation/customers.hpp"
 
 namespace custinsight::bindings {
 namespace {

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "custinsight/beta_geo.hpp"
+#include "custinsight/loyalty/beta_geo.hpp"
 #include "custinsight/insight/csv.hpp"
 #include "custinsight/insight/ids.hpp"
 #include "custinsight/insight/pipeline.hpp"
-#include "custinsight/model_io.hpp"
+#include "custinsight/loyalty/model_io.hpp"
 
 namespace ci = custinsight;
 namespace ins = custinsight::insight;

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <vector>
 
-#include "custinsight/beta_geo.hpp"
-#include "custinsight/modified_beta_geo.hpp"
+#include "custinsight/loyalty/beta_geo.hpp"
+#include "custinsight/loyalty/modified_beta_geo.hpp"
 #include "loyalty_data.hpp"
 
 namespace ci = custinsight;

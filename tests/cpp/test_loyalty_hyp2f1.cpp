@@ -3,7 +3,7 @@
 #include <cmath>
 #include <vector>
 
-#include "custinsight/detail/hyp2f1.hpp"
+#include "custinsight/math/hyp2f1.hpp"
 
 namespace cd = custinsight::detail;
 

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "custinsight/beta_geo.hpp"
-#include "custinsight/model_io.hpp"
+#include "custinsight/loyalty/beta_geo.hpp"
+#include "custinsight/loyalty/model_io.hpp"
 
 namespace ci = custinsight;
 

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <vector>
 
-#include "custinsight/detail/pareto_hessian.hpp"
-#include "custinsight/pareto_nbd.hpp"
+#include "custinsight/loyalty/detail/pareto_hessian.hpp"
+#include "custinsight/loyalty/pareto_nbd.hpp"
 #include "loyalty_data.hpp"
 
 namespace ci = custinsight;

@@ -9,7 +9,7 @@
 
 #include "custinsight/parallel.hpp"
 #include "custinsight/satisfaction/conversation.hpp"
-#include "custinsight/satisfaction/simulate_conversations.hpp"
+#include "custinsight/simulation/conversations.hpp"
 
 namespace ci = custinsight;
 

@@ -6,10 +6,10 @@
 #include <limits>
 #include <vector>
 
-#include "custinsight/detail/random.hpp"
+#include "custinsight/math/random.hpp"
 #include "custinsight/parallel.hpp"
 #include "custinsight/satisfaction/drivers.hpp"
-#include "custinsight/simulate.hpp"
+#include "custinsight/simulation/customers.hpp"
 
 namespace ci = custinsight;
 

@@ -5,7 +5,7 @@
 #include <limits>
 #include <vector>
 
-#include "custinsight/detail/random.hpp"
+#include "custinsight/math/random.hpp"
 #include "custinsight/parallel.hpp"
 #include "custinsight/satisfaction/survey_metrics.hpp"
 

@@ -8,7 +8,7 @@
 #include "custinsight/satisfaction/alerts.hpp"
 #include "custinsight/satisfaction/rollup.hpp"
 #include "custinsight/satisfaction/weighted.hpp"
-#include "custinsight/simulate.hpp"
+#include "custinsight/simulation/customers.hpp"
 
 namespace ci = custinsight;
 

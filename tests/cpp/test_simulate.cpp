@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "custinsight/parallel.hpp"
-#include "custinsight/simulate.hpp"
+#include "custinsight/simulation/customers.hpp"
 
 namespace ci = custinsight;
 

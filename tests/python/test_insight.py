@@ -318,3 +318,18 @@ def test_feedback_thousands_of_half_lives_old_still_weighs():
         tx, fb, as_of=end, columns={"nps": None, "text": None, "touchpoint": None})
     assert table.loc[1, "satisfaction"] == pytest.approx((1 * 1.0 + 0.5 * -1.0) / 1.5)
     assert table["satisfaction"].notna().sum() == 1
+
+
+@pytest.mark.parametrize("old,new,name", [
+    ("insight_config", "insight.config", "InsightConfig"),
+    ("insight_inputs", "insight.inputs", "add_contacts"),
+    ("insight_io", "insight.io", "read_transactions"),
+    ("insight_report", "insight.report", "write_report")])
+def test_old_module_paths_forward_for_one_release(old, new, name):
+    import importlib
+    import sys
+
+    sys.modules.pop(f"custinsight.{old}", None)
+    with pytest.warns(DeprecationWarning, match=f"custinsight.{old} is deprecated"):
+        module = importlib.import_module(f"custinsight.{old}")
+    assert getattr(module, name) is getattr(importlib.import_module(f"custinsight.{new}"), name)

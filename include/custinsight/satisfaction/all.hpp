@@ -10,6 +10,5 @@
 #include "custinsight/satisfaction/conversation_text.hpp"
 #include "custinsight/satisfaction/drivers.hpp"
 #include "custinsight/satisfaction/rollup.hpp"
-#include "custinsight/satisfaction/simulate_conversations.hpp"
 #include "custinsight/satisfaction/survey_metrics.hpp"
 #include "custinsight/satisfaction/weighted.hpp"

@@ -12,7 +12,7 @@
 #include <span>
 #include <vector>
 
-#include "custinsight/detail/random.hpp"
+#include "custinsight/math/random.hpp"
 #include "custinsight/parallel.hpp"
 #include "custinsight/satisfaction/common.hpp"
 #include "custinsight/status.hpp"

@@ -18,14 +18,13 @@ import numpy as np
 import pandas as pd
 
 from custinsight._validate import require_columns
-from custinsight.insight._pipeline import describe, resolve_columns
+from custinsight.insight._pipeline import InsightEngine, describe, resolve_columns
 from custinsight.insight._steps import (FittedModels, add_feedback, add_model_columns,
                                         add_scores, fit_models)
 from custinsight.insight.columns import Columns
 from custinsight.insight.config import InsightConfig
 from custinsight.insight.inputs import (add_contacts, add_support, check_unmatched,
                                         count_unmatched, no_contacts, no_support)
-from custinsight.loyalty import GammaGammaModel
 
 from ._common import bucket_by_customer, check_frame, customer_ids, restore_order, with_row_order
 from ._loyalty import _delayed, pattern_counts, spend_patterns
@@ -37,30 +36,23 @@ __all__ = ["CustomerInsight", "insight_table"]
 _VALUE_BUCKET = "_custinsight_value_bucket"
 
 
-class CustomerInsight:
+class CustomerInsight(InsightEngine):
     """:class:`custinsight.CustomerInsight` on Dask DataFrames.
 
     ``score`` takes the single-machine keywords and returns a Dask DataFrame whose rows, once
     computed and sorted by customer id, equal the single-machine table. The fitted models and
     the date used stay on the object (``model_name_``, ``model_``, ``bics_``, ``spend_model_``,
-    ``as_of_``, ``summary_``: the persisted RFM summary).
+    ``as_of_``, ``summary_``: the persisted RFM summary, ``attrs_``: what the one-machine
+    table keeps in ``attrs``: as_of, model and spend notes, unmatched rows per input).
 
     Not yet on Dask: the label-window churn model (``config.label_window_days > 0``), which
     raises NotImplementedError.
     """
 
     def __init__(self, config: InsightConfig | None = None) -> None:
-        if config is not None and not isinstance(config, InsightConfig):
-            raise TypeError("config must be an InsightConfig")
-        self.config = config if config is not None else InsightConfig()
-        self.config.validate()
-        self.model_name_: str | None = None
-        self.model_: Any = None
-        self.bics_: dict[str, float] = {}
-        self.spend_model_: GammaGammaModel | None = None
-        self.as_of_: pd.Timestamp | None = None
+        super().__init__(config)
         self.summary_: dd.DataFrame | None = None
-        self.table_: dd.DataFrame | None = None
+        self.attrs_: dict[str, Any] = {}
 
     def score(
         self,

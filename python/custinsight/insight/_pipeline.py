@@ -1,12 +1,5 @@
-"""One call from a transaction log (and optional feedback, contact log and support
-transcripts) to a per-customer insight table.
-
-Per customer: RFM, P(alive), expected purchases and churn risk in a horizon (from the loyalty
-model with the lowest BIC, or the configured one), 12-month CLV (Gamma-Gamma spend on repeat
-buyers), sentiment-weighted satisfaction and NPS class, loyalty and insight scores (0-100), a
-segment from ordered rules, the top three drivers in plain words and a recommended action,
-with the rule that fired for both.
-"""
+"""The one-machine insight pipeline: ingest (time rule, as_of), summarise (RFM), fit and
+score through the shared steps (_steps.py), and describe what the table rests on."""
 
 from __future__ import annotations
 
@@ -20,7 +13,6 @@ import pandas as pd
 
 from .. import _core
 from .._validate import naive_utc_column, require_columns, timestamp_ns
-from ..loyalty import GammaGammaModel
 from ..rfm import rfm_summary
 from ._steps import add_feedback, add_model_columns, add_scores, fit_models
 from .columns import Columns, columns_from_keywords
@@ -70,7 +62,24 @@ def resolve_columns(config: InsightConfig, columns: Columns | Mapping[str, Any] 
     return config_out, columns_from_keywords(columns, keywords, where)
 
 
-class CustomerInsight:
+class InsightEngine:
+    """The settings and fitted attributes both CustomerInsight classes (one machine, Dask)
+    share; ``score`` sets the attributes."""
+
+    def __init__(self, config: InsightConfig | None = None) -> None:
+        if config is not None and not isinstance(config, InsightConfig):
+            raise TypeError("config must be an InsightConfig")
+        self.config = config if config is not None else InsightConfig()
+        self.config.validate()
+        self.model_name_: str | None = None
+        self.model_: Any = None
+        self.bics_: dict[str, float] = {}
+        self.spend_model_: Any = None  # GammaGammaModel, or None: the population mean spend
+        self.as_of_: pd.Timestamp | None = None
+        self.table_: Any = None
+
+
+class CustomerInsight(InsightEngine):
     """Score customers: the fitted models stay on the object for reports.
 
     Parameters
@@ -87,18 +96,9 @@ class CustomerInsight:
     """
 
     def __init__(self, config: InsightConfig | None = None) -> None:
-        if config is not None and not isinstance(config, InsightConfig):
-            raise TypeError("config must be an InsightConfig")
-        self.config = config if config is not None else InsightConfig()
-        self.config.validate()
-        self.model_name_: str | None = None
-        self.model_: Any = None
-        self.bics_: dict[str, float] = {}
-        self.spend_model_: GammaGammaModel | None = None
+        super().__init__(config)
         self.response_scores_: pd.DataFrame | None = None
         self.feedback_: pd.DataFrame | None = None
-        self.table_: pd.DataFrame | None = None
-        self.as_of_: pd.Timestamp | None = None
         self.churn_model_: Any = None
 
     def score(

@@ -137,8 +137,9 @@ def add_feedback(table: pd.DataFrame, feedback: pd.DataFrame | None, end: pd.Tim
     def response(col: str, dtype: Any = np.float64) -> np.ndarray | None:
         return None if scores is None else np.ascontiguousarray(scores[col], dtype=dtype)
 
-    time_ns = (np.zeros(0, np.int64) if fb is None
-               else fb[dt].to_numpy().astype("datetime64[ns]").view(np.int64))
+    time_ns = np.zeros(0, np.int64)
+    if fb is not None:
+        time_ns = fb[dt].to_numpy().astype("datetime64[ns]").view(np.int64)
     cols = _core.insight_feedback_columns(
         rows, time_ns, response("score"), response("weight"), response("rating_norm"),
         response("sentiment") if "text" in present else None, nps,

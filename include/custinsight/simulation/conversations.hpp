@@ -1,6 +1,6 @@
 #pragma once
 
-/// @file simulate_conversations.hpp
+/// @file simulation/conversations.hpp
 /// @brief Seeded support transcripts with a known label: each conversation is good or bad, and
 /// bad ones tend to carry the cues conversation quality looks for (slow replies, jargon,
 /// condescension and impatience, customer confusion and repeated questions, a sour ending).
@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "custinsight/detail/random.hpp"
+#include "custinsight/math/random.hpp"
 #include "custinsight/status.hpp"
 
 namespace custinsight {

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "custinsight/detail/optimize.hpp"
+#include "custinsight/math/optimize.hpp"
 #include "custinsight/parallel.hpp"
-#include "custinsight/patterns.hpp"
+#include "custinsight/loyalty/patterns.hpp"
 #include "custinsight/status.hpp"
 
 namespace custinsight {

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "custinsight/detail/random.hpp"
+#include "custinsight/math/random.hpp"
 #include "custinsight/touchpoint.hpp"
 
 namespace custinsight::detail {

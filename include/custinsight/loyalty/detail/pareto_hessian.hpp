@@ -20,8 +20,8 @@
 #include <limits>
 #include <vector>
 
-#include "custinsight/detail/hyp2f1.hpp"
-#include "custinsight/detail/simd_math.hpp"
+#include "custinsight/math/hyp2f1.hpp"
+#include "custinsight/math/simd_math.hpp"
 
 namespace custinsight::detail {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <utility>
 
-#include "custinsight/detail/fit.hpp"
-#include "custinsight/patterns.hpp"
+#include "custinsight/loyalty/detail/fit.hpp"
+#include "custinsight/loyalty/patterns.hpp"
 #include "custinsight/status.hpp"
 
 namespace custinsight::detail {

@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "custinsight/detail/simd_math.hpp"
+#include "custinsight/math/simd_math.hpp"
 
 namespace custinsight::detail {
 

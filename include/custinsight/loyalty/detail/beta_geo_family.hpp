@@ -17,14 +17,14 @@
 #include <span>
 #include <vector>
 
-#include "custinsight/detail/beta_geo_series.hpp"
-#include "custinsight/detail/fit.hpp"
-#include "custinsight/detail/hyp2f1.hpp"
-#include "custinsight/detail/model_base.hpp"
-#include "custinsight/detail/simd_math.hpp"
-#include "custinsight/detail/special.hpp"
+#include "custinsight/loyalty/detail/beta_geo_series.hpp"
+#include "custinsight/loyalty/detail/fit.hpp"
+#include "custinsight/math/hyp2f1.hpp"
+#include "custinsight/loyalty/detail/model_base.hpp"
+#include "custinsight/math/simd_math.hpp"
+#include "custinsight/math/special.hpp"
 #include "custinsight/parallel.hpp"
-#include "custinsight/patterns.hpp"
+#include "custinsight/loyalty/patterns.hpp"
 #include "custinsight/status.hpp"
 
 namespace custinsight::detail {
