@@ -1,6 +1,6 @@
 // Bindings for include/custinsight/insight/{config, contacts, csv, ids, pipeline, scoring}.hpp.
 
-#include "pybind11.hpp"
+#include "bindings.hpp"
 
 #include <optional>
 #include <string>
