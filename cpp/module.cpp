@@ -1,5 +1,8 @@
 // custinsight._core: the compiled half of the package. It only binds; all logic lives in the
 // header-only core under include/custinsight/, and pandas convenience in python/custinsight/.
+//
+// One submodule per area (_core.rfm, _core.loyalty, ...), each filled by its
+// register_<area>.cpp; the shared foundations (threads, version, touchpoints) stay at the top.
 
 #include "bindings.hpp"
 
@@ -31,11 +34,20 @@ PYBIND11_MODULE(_core, m) {
   m.attr("TOUCHPOINTS") = py::cast(std::vector<std::string>(
       custinsight::kTouchpointNames.begin(), custinsight::kTouchpointNames.end()));
 
-  b::register_rfm(m);
-  b::register_loyalty(m);
-  b::register_churn(m);
-  b::register_sentiment(m);
-  b::register_satisfaction(m);
-  b::register_simulation(m);
-  b::register_insight(m);
+  auto rfm = m.def_submodule("rfm", "RFM summaries and calibration/holdout splits.");
+  b::register_rfm(rfm);
+  auto loyalty = m.def_submodule(
+      "loyalty", "Buy-till-you-die models (BG/NBD, MBG/NBD, Pareto/NBD, BG/BB, Gamma-Gamma).");
+  b::register_loyalty(loyalty);
+  auto churn = m.def_submodule("churn", "Logistic and Cox churn models, drivers and metrics.");
+  b::register_churn(churn);
+  auto sentiment = m.def_submodule("sentiment", "Lexicons, the analyser and batch scoring.");
+  b::register_sentiment(sentiment);
+  auto satisfaction = m.def_submodule(
+      "satisfaction", "Survey metrics, weighted satisfaction, roll-ups, drivers, alerts.");
+  b::register_satisfaction(satisfaction);
+  auto simulation = m.def_submodule("simulation", "Seeded customer bases and transcripts.");
+  b::register_simulation(simulation);
+  auto insight = m.def_submodule("insight", "The insight table's scoring, joins and inputs.");
+  b::register_insight(insight);
 }

@@ -47,7 +47,7 @@ def _lookup(cache: OrderedDict[Any, Any], key: Any) -> Any:
 
 
 def lexicon_state(core_lexicon: Any) -> tuple[str, bytes]:
-    """(digest, payload) of a ``_core.SentimentLexicon``: its sorted entries, pickled."""
+    """(digest, payload) of a ``_core.sentiment.SentimentLexicon``: its sorted entries, pickled."""
     cached = _digests.get(id(core_lexicon))
     if cached is not None and cached[0] is core_lexicon:
         return cached[1], cached[2]
@@ -68,7 +68,7 @@ def _core_lexicon(digest: str, payload: bytes) -> Any:
     if hashlib.sha256(payload).hexdigest() != digest:
         raise ValueError("pickled lexicon is corrupt: its entries do not match their digest")
     tokens, emoji = pickle.loads(payload)
-    lex = _core.SentimentLexicon()
+    lex = _core.sentiment.SentimentLexicon()
     for token, valence in tokens:
         lex.set(token, valence)
     for key, description in emoji:

@@ -33,9 +33,9 @@ _MODELS = {"beta_geo": BetaGeoModel, "modified_beta_geo": ModifiedBetaGeoModel,
            "pareto_nbd": ParetoNBDModel}
 
 #: Segments in the order their rules are tried (first match wins).
-SEGMENTS: tuple[str, ...] = tuple(_core.INSIGHT_SEGMENTS)
+SEGMENTS: tuple[str, ...] = tuple(_core.insight.SEGMENTS)
 #: Actions in the order their rules are tried.
-ACTIONS: tuple[str, ...] = tuple(_core.INSIGHT_ACTIONS)
+ACTIONS: tuple[str, ...] = tuple(_core.insight.ACTIONS)
 
 #: Columns added by a contact log and by support transcripts, in output order.
 _OPTIONAL_COLUMNS = ("outbound_30d", "days_since_complaint", "n_conversations",
@@ -101,7 +101,7 @@ def survival_probability(model_name: str, params: pd.Series, frequency: np.ndarr
     """
     keys = ("r", "alpha", "s", "beta") if model_name == "pareto_nbd" else ("r", "alpha", "a", "b")
     theta = np.array([float(params[k]) for k in keys])
-    return _core.insight_survival_probability(model_name, theta,
+    return _core.insight.survival_probability(model_name, theta,
                                               np.asarray(frequency, np.float64),
                                               np.asarray(T, np.float64), float(horizon))
 
@@ -320,7 +320,7 @@ class CustomerInsight:
         if repeat.sum() < 3:
             # No spend model can be fitted: every customer gets the population mean spend
             # (table.attrs["spend"] says so), never a NaN value.
-            mean = _core.insight_population_mean_spend(amounts.to_numpy(np.float64))
+            mean = _core.insight.population_mean_spend(amounts.to_numpy(np.float64))
             spend = np.full(len(f), mean)
         else:
             gg = GammaGammaModel(penalizer_coef=cfg.penalizer).fit(f[repeat], m[repeat])
@@ -474,7 +474,7 @@ def _add_scores(table: pd.DataFrame, cfg: InsightConfig) -> None:
     def optional(col: str) -> np.ndarray | None:
         return table[col].to_numpy(np.float64) if col in table.columns else None
 
-    raw = _core.insight_score_customers(
+    raw = _core.insight.score_customers(
         frequency=table["frequency"].to_numpy(np.float64),
         recency=table["recency"].to_numpy(np.float64), T=table["T"].to_numpy(np.float64),
         p_alive=table["p_alive"].to_numpy(np.float64),
@@ -499,7 +499,7 @@ def _add_scores(table: pd.DataFrame, cfg: InsightConfig) -> None:
     table["action_rule"] = pd.Categorical(
         np.array([f"{k}: {v}" for k, v in action_rules(cfg).items()], dtype=object)[act])
     table["drivers"] = np.array(raw["drivers"], dtype=object)
-    kinds = list(_core.INSIGHT_DRIVERS) + [""]
+    kinds = list(_core.insight.DRIVERS) + [""]
     table["main_driver"] = pd.Categorical.from_codes(raw["main_driver"].astype(np.intp),
                                                      categories=kinds)
     del table["complaint"]

@@ -298,7 +298,7 @@ class BetaGeoModel(_TransactionModel):
     """BG/NBD (Fader, Hardie & Lee 2005): Poisson purchases at a Gamma(r, alpha) rate, and a
     Beta(a, b) chance of dropping out after each repeat purchase. lifetimes' BetaGeoFitter."""
 
-    _core_class = _core.BetaGeoModel
+    _core_class = _core.loyalty.BetaGeoModel
 
     def probability_of_n_purchases_up_to_time(self, t: float, n: int) -> float:
         """P(N(t) = n) for a newly acquired customer (FHL 2005, eq. 8)."""
@@ -310,14 +310,14 @@ class ModifiedBetaGeoModel(BetaGeoModel):
     """MBG/NBD (Batislam, Denizel & Filiztekin 2007): BG/NBD where customers may also drop out
     right after their first purchase. lifetimes' ModifiedBetaGeoFitter."""
 
-    _core_class = _core.ModifiedBetaGeoModel
+    _core_class = _core.loyalty.ModifiedBetaGeoModel
 
 
 class ParetoNBDModel(_TransactionModel):
     """Pareto/NBD (Schmittlein, Morrison & Colombo 1987): Poisson purchases at a Gamma(r, alpha)
     rate and exponential lifetimes at a Gamma(s, beta) rate. lifetimes' ParetoNBDFitter."""
 
-    _core_class = _core.ParetoNBDModel
+    _core_class = _core.loyalty.ParetoNBDModel
 
 
 
@@ -337,7 +337,7 @@ class BetaGeoBetaBinomModel(_Model):
     """BG/BB (Fader, Hardie & Shang 2010) for discrete opportunities: buy with p ~ Beta(alpha,
     beta), drop out with theta ~ Beta(gamma, delta). lifetimes' BetaGeoBetaBinomFitter."""
 
-    _core_class = _core.BetaGeoBetaBinomModel
+    _core_class = _core.loyalty.BetaGeoBetaBinomModel
 
     def fit(self, frequency: Any, recency: Any, n_periods: Any, weights: Any = None,
             initial_params: Any = None, verbose: bool = False, tol: float | None = None,
@@ -380,7 +380,7 @@ class GammaGammaModel(_Model):
     """Gamma-Gamma spend model (Fader & Hardie; Colombo & Jiang 1999), parameters p, q, v.
     lifetimes' GammaGammaFitter."""
 
-    _core_class = _core.GammaGammaModel
+    _core_class = _core.loyalty.GammaGammaModel
 
     def fit(self, frequency: Any, monetary_value: Any, weights: Any = None,
             initial_params: Any = None, verbose: bool = False, tol: float | None = None,
@@ -427,7 +427,7 @@ class GammaGammaModel(_Model):
                                                monetary_value=monetary_value)
         spend = self._model.conditional_expected_average_profit(f, m)
         clv = transaction_prediction_model._model.customer_lifetime_value(
-            f, r, t, spend, int(time), float(discount_rate), _core.periods_per_month(freq))
+            f, r, t, spend, int(time), float(discount_rate), _core.loyalty.periods_per_month(freq))
         return _result(clv, index, scalar, name="clv")
 
 

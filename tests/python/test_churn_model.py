@@ -45,7 +45,7 @@ def test_matches_sklearn_newton_cholesky_100k_by_30(C):
 def test_subsampled_newton_path_matches_sklearn():
     X, y, _ = simulated_logistic(100_000, 30, seed=2)
     coef, intercept = _sklearn_fit(X, y, 0.3)
-    core = _core.fit_logistic(X, y, None, [], C=0.3, subsample_threshold=20_000)
+    core = _core.churn.fit_logistic(X, y, None, [], C=0.3, subsample_threshold=20_000)
     _assert_rel(core.coef_z, coef)
     _assert_rel(core.intercept_z, intercept)
 

@@ -373,7 +373,7 @@ def _scores(table: pd.DataFrame, value_pct: np.ndarray, freq_pct: np.ndarray,
     """custinsight.insight._add_scores with the percentiles among all customers."""
     table = table.copy()
     nps = table["nps_latest"].to_numpy(dtype=np.float64, na_value=np.nan)
-    raw = _core.insight_score_customers(
+    raw = _core.insight.score_customers(
         frequency=table["frequency"].to_numpy(np.float64),
         recency=table["recency"].to_numpy(np.float64), T=table["T"].to_numpy(np.float64),
         p_alive=table["p_alive"].to_numpy(np.float64),
@@ -400,7 +400,7 @@ def _scores(table: pd.DataFrame, value_pct: np.ndarray, freq_pct: np.ndarray,
     table["action"] = pd.Categorical.from_codes(act, categories=list(ACTIONS))
     table["action_rule"] = pd.Categorical.from_codes(act, categories=action_text)
     table["drivers"] = np.array(raw["drivers"], dtype=object)
-    kinds = list(_core.INSIGHT_DRIVERS) + [""]
+    kinds = list(_core.insight.DRIVERS) + [""]
     table["main_driver"] = pd.Categorical.from_codes(raw["main_driver"].astype(np.intp),
                                                      categories=kinds)
     del table["complaint"]
