@@ -11,7 +11,9 @@
 //    a copy, while the GIL is still held;
 // 2. released(f) runs the pure C++ work with the GIL released and turns its absl::Status into
 //    a Python exception (absl::StatusOr<T> into its T), once the GIL is back;
-// 3. results out: to_numpy and field_column copy std::vectors into new numpy arrays.
+// 3. results out: to_numpy and field_column copy std::vectors into new numpy arrays; a fit's
+//    result is a bound class with `readonly` attributes (in its register_<area>.cpp), never a
+//    dict whose keys the Python side would have to spell again.
 
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
@@ -173,6 +175,13 @@ py::array_t<R> field_column(const std::vector<Row>& rows, Get get) {
   auto* p = out.mutable_data();
   for (std::size_t i = 0; i < rows.size(); ++i) p[i] = static_cast<R>(get(rows[i]));
   return out;
+}
+
+/// Bind `member` of a result struct as a read-only attribute that returns a copy: Eigen
+/// members become new, writeable numpy arrays, never views into the C++ object.
+template <class Class, class S, class M>
+void readonly(Class& c, const char* name, M S::*member, const char* doc = "") {
+  c.def_property_readonly(name, [member](const S& s) -> M { return s.*member; }, doc);
 }
 
 }  // namespace custinsight::bindings

@@ -79,15 +79,19 @@ double metric_py(const Doubles& y, const Doubles& s, const OptionalDoubles& w, F
   return released([&] { return f(ys, ss, ws); });
 }
 
-py::dict scaling_dict(const FeatureScaling& s) {
-  py::dict d;
-  d["feature_names"] = s.names;
-  d["mean"] = s.mean;
-  d["scale"] = s.scale;
-  std::vector<bool> constant(s.constant.begin(), s.constant.end());
-  d["constant"] = constant;
-  d["impute_missing"] = s.impute_missing;
-  return d;
+/// The training data's feature scaling, shared by both models (read-only).
+void bind_feature_scaling(py::module_& m) {
+  py::class_<FeatureScaling> c(m, "FeatureScaling",
+                               "How a churn model standardised its features (read-only).");
+  readonly(c, "feature_names", &FeatureScaling::names);
+  readonly(c, "mean", &FeatureScaling::mean, "Weighted training mean of each feature.");
+  readonly(c, "scale", &FeatureScaling::scale, "What each feature was divided by.");
+  c.def_property_readonly(
+      "constant",
+      [](const FeatureScaling& s) { return std::vector<bool>(s.constant.begin(), s.constant.end()); },
+      "Per feature, whether it was constant in the training data (coefficient held at 0).");
+  readonly(c, "impute_missing", &FeatureScaling::impute_missing,
+           "Missing features are replaced by the training mean instead of being an error.");
 }
 
 constexpr const char* kFitLogisticDoc = R"doc(
@@ -109,40 +113,46 @@ on the standardised coefficients.
 }  // namespace
 
 void register_churn(py::module_& m) {
-  py::class_<LogisticModel>(m, "LogisticModel", "A fitted churn logistic regression.")
-      .def_property_readonly("coef_z", [](const LogisticModel& s) { return s.coef_z; })
-      .def_property_readonly("intercept_z", [](const LogisticModel& s) { return s.intercept_z; })
-      .def_property_readonly("coef", &LogisticModel::coef)
-      .def_property_readonly("intercept", &LogisticModel::intercept)
-      .def_property_readonly("covariance_z", [](const LogisticModel& s) { return s.covariance_z; })
-      .def_property_readonly("covariance", &LogisticModel::covariance)
-      .def_property_readonly("scaling", [](const LogisticModel& s) { return scaling_dict(s.scaling); })
-      .def_property_readonly("n_iter", [](const LogisticModel& s) { return s.n_iter; })
-      .def_property_readonly("objective", [](const LogisticModel& s) { return s.objective; })
-      .def_property_readonly("C", [](const LogisticModel& s) { return s.options.C; })
-      .def_property_readonly("standardize", [](const LogisticModel& s) { return s.options.standardize; })
+  bind_feature_scaling(m);
+
+  py::class_<LogisticModel> logistic(m, "LogisticModel", "A fitted churn logistic regression.");
+  readonly(logistic, "scaling", &LogisticModel::scaling);
+  readonly(logistic, "coef_z", &LogisticModel::coef_z);
+  readonly(logistic, "intercept_z", &LogisticModel::intercept_z);
+  logistic.def_property_readonly("coef", &LogisticModel::coef)
+      .def_property_readonly("intercept", &LogisticModel::intercept);
+  readonly(logistic, "covariance_z", &LogisticModel::covariance_z);
+  logistic.def_property_readonly("covariance", &LogisticModel::covariance);
+  readonly(logistic, "n_iter", &LogisticModel::n_iter);
+  readonly(logistic, "objective", &LogisticModel::objective);
+  logistic.def_property_readonly("C", [](const LogisticModel& s) { return s.options.C; })
+      .def_property_readonly("standardize",
+                             [](const LogisticModel& s) { return s.options.standardize; })
       .def("to_json", [](const LogisticModel& s) { return to_json(s); })
       .def_static(
           "from_json",
           [](const std::string& text) { return value_or_throw(logistic_model_from_json(text)); },
           "text"_a);
 
-  py::class_<CoxModel>(m, "CoxModel", "A fitted Cox proportional hazards model.")
-      .def_property_readonly("coef_z", [](const CoxModel& s) { return s.coef_z; })
-      .def_property_readonly("coef", &CoxModel::coef)
-      .def_property_readonly("covariance_z", [](const CoxModel& s) { return s.covariance_z; })
-      .def_property_readonly("covariance", &CoxModel::covariance)
-      .def_property_readonly("scaling", [](const CoxModel& s) { return scaling_dict(s.scaling); })
-      .def_property_readonly("log_likelihood", [](const CoxModel& s) { return s.log_likelihood; })
-      .def_property_readonly("n_iter", [](const CoxModel& s) { return s.n_iter; })
-      .def_property_readonly("n_events", [](const CoxModel& s) { return s.n_events; })
-      .def_property_readonly("penalizer", [](const CoxModel& s) { return s.options.penalizer; })
-      .def_property_readonly("ties", [](const CoxModel& s) {
-        return std::string(s.options.ties == CoxTies::kEfron ? "efron" : "breslow");
-      })
+  py::class_<CoxModel> cox(m, "CoxModel", "A fitted Cox proportional hazards model.");
+  readonly(cox, "scaling", &CoxModel::scaling);
+  readonly(cox, "coef_z", &CoxModel::coef_z);
+  cox.def_property_readonly("coef", &CoxModel::coef);
+  readonly(cox, "covariance_z", &CoxModel::covariance_z);
+  cox.def_property_readonly("covariance", &CoxModel::covariance);
+  readonly(cox, "log_likelihood", &CoxModel::log_likelihood);
+  readonly(cox, "n_iter", &CoxModel::n_iter);
+  readonly(cox, "n_events", &CoxModel::n_events);
+  cox.def_property_readonly("penalizer", [](const CoxModel& s) { return s.options.penalizer; })
+      .def_property_readonly("ties",
+                             [](const CoxModel& s) {
+                               return std::string(s.options.ties == CoxTies::kEfron ? "efron"
+                                                                                    : "breslow");
+                             })
       .def("to_json", [](const CoxModel& s) { return to_json(s); })
       .def_static(
-          "from_json", [](const std::string& text) { return value_or_throw(cox_model_from_json(text)); },
+          "from_json",
+          [](const std::string& text) { return value_or_throw(cox_model_from_json(text)); },
           "text"_a);
 
   m.def("fit_logistic", &fit_logistic_py, "X"_a, "y"_a, "sample_weight"_a = py::none(),

@@ -30,29 +30,34 @@ FitOptions make_options(double penalizer_coef, const OptionalDoubles& initial_pa
   return o;
 }
 
-py::dict result_to_dict(const FitResult& r) {
-  py::dict d;
-  d["params"] = py::cast(r.params);
-  d["standard_errors"] = py::cast(r.standard_errors);
-  d["covariance"] = py::cast(r.covariance);
-  d["log_likelihood"] = r.log_likelihood;
-  d["aic"] = r.aic;
-  d["bic"] = r.bic;
-  d["n_customers"] = r.n_customers;
-  d["n_rows"] = r.n_rows;
-  d["n_patterns"] = r.n_patterns;
-  d["penalizer_coef"] = r.penalizer_coef;
-  d["iterations"] = r.iterations;
-  d["evaluations"] = r.evaluations;
-  d["gradient_norm"] = r.gradient_norm;
-  d["converged"] = r.converged;
-  d["message"] = r.message;
-  d["mean_frequency"] = r.mean_frequency;
-  d["mean_recency"] = r.mean_recency;
-  d["mean_T"] = r.mean_T;
-  d["max_T"] = r.max_T;
-  d["repeat_share"] = r.repeat_share;
-  return d;
+/// What a fit found, as a read-only class: one attribute per FitResult member.
+void bind_fit_result(py::module_& m) {
+  py::class_<FitResult> c(m, "FitResult",
+                          "What a loyalty model fit found: estimates and their uncertainty, the "
+                          "fit's convergence and a summary of the data (read-only).");
+  readonly(c, "params", &FitResult::params, "Estimates, in the model's parameter order.");
+  readonly(c, "standard_errors", &FitResult::standard_errors,
+           "From the inverse Hessian at the optimum.");
+  readonly(c, "covariance", &FitResult::covariance);
+  readonly(c, "log_likelihood", &FitResult::log_likelihood,
+           "Total over customers, unpenalised, in the data's time unit.");
+  readonly(c, "aic", &FitResult::aic);
+  readonly(c, "bic", &FitResult::bic);
+  readonly(c, "n_customers", &FitResult::n_customers, "The sum of the weights.");
+  readonly(c, "n_rows", &FitResult::n_rows);
+  readonly(c, "n_patterns", &FitResult::n_patterns);
+  readonly(c, "penalizer_coef", &FitResult::penalizer_coef);
+  readonly(c, "iterations", &FitResult::iterations);
+  readonly(c, "evaluations", &FitResult::evaluations);
+  readonly(c, "gradient_norm", &FitResult::gradient_norm,
+           "Largest gradient component at the optimum (log-parameters).");
+  readonly(c, "converged", &FitResult::converged);
+  readonly(c, "message", &FitResult::message);
+  readonly(c, "mean_frequency", &FitResult::mean_frequency);
+  readonly(c, "mean_recency", &FitResult::mean_recency);
+  readonly(c, "mean_T", &FitResult::mean_T);
+  readonly(c, "max_T", &FitResult::max_T);
+  readonly(c, "repeat_share", &FitResult::repeat_share);
 }
 
 /// What every model class shares: construction, state, parameters and JSON.
@@ -64,8 +69,8 @@ py::class_<M> bind_model(py::module_& m, const char* name, const char* doc) {
   c.def_property_readonly_static("param_names", [](const py::object&) {
     return std::vector<std::string>(Lik::kNames.begin(), Lik::kNames.end());
   });
-  c.def("result", [](const M& self) { return result_to_dict(value_or_throw(self.result())); },
-        "Everything the fit found, as a dict.");
+  c.def("result", [](const M& self) { return value_or_throw(self.result()); },
+        "Everything the fit found (a FitResult).");
   c.def(
       "set_params",
       [](M& self, const Doubles& params) {
@@ -189,6 +194,8 @@ void bind_probability_of_n(py::class_<M>& c) {
 }  // namespace
 
 void register_loyalty(py::module_& m) {
+  bind_fit_result(m);
+
   auto bg = bind_model<BetaGeoModel, detail::BetaGeoFamilyLikelihood<0>>(
       m, "BetaGeoModel", "BG/NBD (Fader, Hardie & Lee 2005); parameters r, alpha, a, b.");
   bind_transaction_model(bg);

@@ -162,8 +162,8 @@ py::dict consistency_impl(const Array<std::int32_t>& group, std::int32_t n_group
   return d;
 }
 
-py::dict drivers_impl(const py::EigenDRef<const RowMatrixXd>& x, const Array<double>& y,
-                      double lambda, const std::string& missing) {
+DriverResult drivers_impl(const py::EigenDRef<const RowMatrixXd>& x, const Array<double>& y,
+                          double lambda, const std::string& missing) {
   MissingDrivers policy;
   if (missing == "drop") {
     policy = MissingDrivers::drop;
@@ -175,15 +175,19 @@ py::dict drivers_impl(const py::EigenDRef<const RowMatrixXd>& x, const Array<dou
   const RowMatrixXd xm = x;  // a strided view (e.g. a column slice) becomes contiguous here
   const auto yv = span_of(y);
   const RidgeOptions options{lambda, policy};
-  DriverResult r = released([&] { return driver_analysis(xm, yv, options); });
-  py::dict d;
-  d["coefficient"] = py::cast(std::move(r.coefficient));
-  d["standardized"] = py::cast(std::move(r.standardized));
-  d["importance"] = py::cast(std::move(r.importance));
-  d["intercept"] = r.intercept;
-  d["r_squared"] = r.r_squared;
-  d["n_used"] = r.n_used;
-  return d;
+  return released([&] { return driver_analysis(xm, yv, options); });
+}
+
+/// A driver analysis' ridge fit as a read-only class.
+void bind_driver_result(py::module_& m) {
+  py::class_<DriverResult> c(m, "DriverResult",
+                             "A ridge regression of an outcome on its drivers (read-only).");
+  readonly(c, "coefficient", &DriverResult::coefficient, "Per driver, in the original units.");
+  readonly(c, "standardized", &DriverResult::standardized, "Standardised coefficients.");
+  readonly(c, "importance", &DriverResult::importance, "Relative importance; sums to 1.");
+  readonly(c, "intercept", &DriverResult::intercept);
+  readonly(c, "r_squared", &DriverResult::r_squared);
+  readonly(c, "n_used", &DriverResult::n_used, "Customers in the fit.");
 }
 
 py::list negative_terms_impl(const Array<std::int32_t>& group, std::int32_t n_groups,
@@ -361,6 +365,7 @@ py::dict trend_impl(const Array<std::int32_t>& group, std::int32_t n_groups,
 }  // namespace
 
 void register_satisfaction(py::module_& m) {
+  bind_driver_result(m);
   m.def("csat_grouped", &csat_impl, "ratings"_a, "group"_a, "n_groups"_a, "scale_min"_a = 1.0,
         "scale_max"_a = 5.0, "satisfied_min"_a = 4.0,
         R"doc(CSAT per group: n, satisfied_share, mean (low level; see custinsight.csat).)doc");

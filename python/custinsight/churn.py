@@ -110,12 +110,12 @@ class _FittedModel:
 
     @property
     def feature_names_(self) -> list[str]:
-        return list(self._fitted().scaling["feature_names"])
+        return list(self._fitted().scaling.feature_names)
 
     @property
     def constant_features_(self) -> list[str]:
         s = self._fitted().scaling
-        return [n for n, c in zip(s["feature_names"], s["constant"]) if c]
+        return [n for n, c in zip(s.feature_names, s.constant) if c]
 
     def to_json(self) -> str:
         """The fitted model as JSON (model type, format and library versions included)."""
@@ -269,7 +269,7 @@ class ChurnModel(_FittedModel):
             table["odds_ratio_per_sd"] = np.exp(coef_z)
             table.loc["intercept", "odds_ratio_per_sd"] = np.nan
         table.loc["intercept", "odds_ratio"] = np.nan
-        table["constant"] = [False, *(bool(c) for c in m.scaling["constant"])]
+        table["constant"] = [False, *(bool(c) for c in m.scaling.constant)]
         return table
 
     # -- scoring ---------------------------------------------------------------------------
@@ -311,7 +311,7 @@ class ChurnModel(_FittedModel):
         weights = options.get("class_weight", [1.0, 1.0])
         model = cls(C=float(core.C), standardize=bool(core.standardize),
                     class_weight=None if weights == [1.0, 1.0] else {0: weights[0], 1: weights[1]},
-                    impute_missing=bool(core.scaling["impute_missing"]),
+                    impute_missing=bool(core.scaling.impute_missing),
                     max_iter=int(options.get("max_iter", 100)), tol=float(options.get("tol", 1e-10)))
         model._model = core
         return model
@@ -429,7 +429,7 @@ class CoxPHModel(_FittedModel):
         options = json.loads(text).get("options", {})
         model = cls(penalizer=float(core.penalizer), ties=str(core.ties),
                     standardize=bool(options.get("standardize", True)),
-                    impute_missing=bool(core.scaling["impute_missing"]),
+                    impute_missing=bool(core.scaling.impute_missing),
                     max_iter=int(options.get("max_iter", 100)), tol=float(options.get("tol", 1e-10)))
         model._model = core
         return model

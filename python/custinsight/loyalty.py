@@ -67,6 +67,10 @@ def _result(values: np.ndarray, index: pd.Index | None, scalar: bool, name: str 
     return values
 
 
+# The attributes of a fit result that are per parameter; fit_info_ holds the others.
+_PER_PARAMETER = ("params", "standard_errors", "covariance")
+
+
 class _Model:
     """Fit state, parameters, summary and JSON files shared by every model."""
 
@@ -79,14 +83,14 @@ class _Model:
             raise ValueError(f"penalizer_coef={penalizer_coef!r}: must be finite and >= 0")
         self.penalizer_coef = float(penalizer_coef)
         self._model = self._core_class()
-        self._info: dict[str, Any] | None = None
+        self._info: Any = None
 
     # -- state -------------------------------------------------------------------------
     @property
     def param_names(self) -> list[str]:
         return list(self._core_class.param_names)
 
-    def _require_fitted(self) -> dict[str, Any]:
+    def _require_fitted(self) -> Any:
         if self._info is None:
             raise ValueError(f"{type(self).__name__} is not fitted: call fit() or load() first")
         return self._info
@@ -108,15 +112,15 @@ class _Model:
     @property
     def params_(self) -> pd.Series:
         """Fitted parameters, named as in lifetimes."""
-        return pd.Series(self._require_fitted()["params"], index=self.param_names, dtype=float)
+        return pd.Series(self._require_fitted().params, index=self.param_names, dtype=float)
 
     @property
     def standard_errors_(self) -> pd.Series:
-        return pd.Series(self._require_fitted()["standard_errors"], index=self.param_names)
+        return pd.Series(self._require_fitted().standard_errors, index=self.param_names)
 
     @property
     def variance_matrix_(self) -> pd.DataFrame:
-        cov = self._require_fitted()["covariance"]
+        cov = self._require_fitted().covariance
         return pd.DataFrame(cov, index=self.param_names, columns=self.param_names)
 
     @property
@@ -133,21 +137,24 @@ class _Model:
     @property
     def log_likelihood_(self) -> float:
         """Total log-likelihood over customers, unpenalised, in the data's own time unit."""
-        return float(self._require_fitted()["log_likelihood"])
+        return float(self._require_fitted().log_likelihood)
 
     @property
     def AIC_(self) -> float:
-        return float(self._require_fitted()["aic"])
+        return float(self._require_fitted().aic)
 
     @property
     def BIC_(self) -> float:
-        return float(self._require_fitted()["bic"])
+        return float(self._require_fitted().bic)
 
     @property
     def fit_info_(self) -> dict[str, Any]:
         """Convergence and data summary of the fit (iterations, gradient norm, patterns, ...)."""
-        return {k: v for k, v in self._require_fitted().items()
-                if k not in ("params", "standard_errors", "covariance")}
+        info = self._require_fitted()
+        # Every read-only attribute of the bound FitResult, in the order the binding defines
+        # them: a field added in C++ appears here without a second list to update.
+        return {name: getattr(info, name) for name, attr in vars(type(info)).items()
+                if isinstance(attr, property) and name not in _PER_PARAMETER}
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # The core model crosses processes as its JSON text (see _pickling).
@@ -160,7 +167,7 @@ class _Model:
             return f"<custinsight.{type(self).__name__}>"
         params = ", ".join(f"{k}: {v:.2f}" for k, v in self.params_.items())
         return (f"<custinsight.{type(self).__name__}: fitted with "
-                f"{self._info['n_customers']:.0f} subjects, {params}>")
+                f"{self._info.n_customers:.0f} subjects, {params}>")
 
     # -- files -------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> None:

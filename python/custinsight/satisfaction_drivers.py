@@ -91,12 +91,12 @@ def driver_analysis(
 
     raw = _call(_core.satisfaction.driver_analysis, "driver_analysis", np.ascontiguousarray(x), y,
                 ridge=float(ridge), missing=missing, rename=rename)
-    out = pd.DataFrame({"coefficient": raw["coefficient"], "standardized": raw["standardized"],
-                        "importance": raw["importance"]},
+    out = pd.DataFrame({"coefficient": raw.coefficient, "standardized": raw.standardized,
+                        "importance": raw.importance},
                        index=pd.Index(driver_cols, name="driver"))
     out = out.sort_values("importance", ascending=False)
-    out.attrs.update(intercept=float(raw["intercept"]), r_squared=float(raw["r_squared"]),
-                     n_used=int(raw["n_used"]))
+    out.attrs.update(intercept=float(raw.intercept), r_squared=float(raw.r_squared),
+                     n_used=int(raw.n_used))
     return out
 
 

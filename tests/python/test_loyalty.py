@@ -248,6 +248,18 @@ def test_clv_matches_monthly_sum_of_predictions():
     np.testing.assert_allclose(clv, expected, rtol=1e-12)
 
 
+def test_fit_result_attributes_and_fit_info():
+    bg = ci.BetaGeoModel().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    assert set(bg.fit_info_) == {
+        "log_likelihood", "aic", "bic", "n_customers", "n_rows", "n_patterns", "penalizer_coef",
+        "iterations", "evaluations", "gradient_norm", "converged", "message", "mean_frequency",
+        "mean_recency", "mean_T", "max_T", "repeat_share"}
+    # params_ is a copy: changing it leaves the model as it was.
+    p = bg.params_
+    p["r"] = 9.0
+    assert bg.params_["r"] == 0.243
+
+
 @pytest.mark.shared_data
 def test_calibration_holdout_table(shared_data):
     raw = pd.read_csv(shared_data / "CDNOW_sample.txt", sep=r"\s+", header=None,
