@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._errors import NotFittedError
 from ._validate import as_float_array
 
 __all__ = ["ChurnModel", "CoxPHModel", "cross_val_predict"]
@@ -104,8 +105,7 @@ class _FittedModel:
 
     def _fitted(self) -> Any:
         if self._model is None:
-            raise RuntimeError(f"this {type(self).__name__} is not fitted yet: call "
-                               f"{self._FIT_CALL} first")
+            raise NotFittedError.of(self, f"{self._FIT_CALL} or load()")
         return self._model
 
     @property

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._errors import NotFittedError
 from ._validate import as_float_array
 
 __all__ = [
@@ -91,8 +92,9 @@ class _Model:
         return list(self._core_class.param_names)
 
     def _require_fitted(self) -> Any:
+        """The fit result; NotFittedError before fit() or load()."""
         if self._info is None:
-            raise ValueError(f"{type(self).__name__} is not fitted: call fit() or load() first")
+            raise NotFittedError.of(self)
         return self._info
 
     def _adopt(self) -> None:

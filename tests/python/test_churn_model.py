@@ -177,7 +177,7 @@ def test_single_class_and_bad_labels():
         ci.ChurnModel().fit(X, y)
     with pytest.raises(TypeError):
         ci.ChurnModel().fit(pd.DataFrame({"a": ["x"] * 100}), np.r_[np.ones(50), np.zeros(50)])
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(ci.NotFittedError, match="ChurnModel is not fitted"):
         ci.ChurnModel().predict_proba(X)
 
 
