@@ -101,7 +101,10 @@ def restore_analyzer(digest: str, payload: bytes, corrected: bool) -> Any:
 
 def reduce_model(model: Any) -> tuple[Any, tuple[Any, ...]]:
     """``__reduce__`` of a loyalty model: the core model as JSON text (None when not fitted)
-    and the Python attributes (settings, and the fit data when there is some)."""
+    and the Python attributes (settings, and the fit data when there is some).
+
+    This and :func:`restore_model` are the pickling protocol of ``loyalty._Model``: they read
+    and set its ``_model`` (the C++ model) and ``_info`` (its FitResult) directly."""
     state = {k: v for k, v in model.__dict__.items() if k not in ("_model", "_info")}
     text = None if model._info is None else model._model.to_json()
     return restore_model, (type(model), text, state)

@@ -73,7 +73,12 @@ _PER_PARAMETER = ("params", "standard_errors", "covariance")
 
 
 class _Model:
-    """Fit state, parameters, summary and JSON files shared by every model."""
+    """Fit state, parameters, summary and JSON files shared by every model.
+
+    ``_model`` is the C++ model (``_core.loyalty.<Name>``) and ``_info`` the
+    ``_core.loyalty.FitResult`` of its fit, None before fit; ``custinsight._pickling`` reads
+    and restores the two as this class' pickling protocol (``__reduce__``).
+    """
 
     _core_class: ClassVar[type]
 
@@ -302,6 +307,45 @@ class _TransactionModel(_Model):
         return self._model.conditional_probability_alive_matrix(int(max_frequency),
                                                                 int(max_recency))
 
+    def customer_lifetime_value(self, frequency: Any, recency: Any, T: Any, expected_spend: Any,
+                                time: int = 12, discount_rate: float = 0.01,
+                                freq: str | float = "D") -> Any:
+        """Discounted CLV over ``time`` months from this model's purchase predictions.
+
+        Each month's expected purchases times ``expected_spend`` (each customer's expected
+        spend per purchase, e.g. from :meth:`GammaGammaModel.conditional_expected_average_profit`),
+        discounted by ``(1 + discount_rate) ** month``, as lifetimes defines CLV.
+
+        Parameters
+        ----------
+        frequency, recency, T : array_like
+            each customer's history, in the model's time unit
+        expected_spend : array_like
+            expected spend per purchase, per customer (or one value for all)
+        time : int
+            months to sum over
+        discount_rate : float
+            monthly discount rate
+        freq : str or float
+            the time unit of recency and T: 'W' (4.345 per month), 'M', 'D' (30) or 'H' (720),
+            or the number of those units in a month
+        """
+        self._require_fitted()
+        if isinstance(time, bool) or not isinstance(time, (int, np.integer)):
+            raise TypeError(f"time={time!r} must be a whole number of months")
+        if isinstance(freq, str):
+            per_month = _core.loyalty.periods_per_month(freq)
+        elif isinstance(freq, (int, float, np.integer, np.floating)) and not isinstance(freq, bool):
+            per_month = float(freq)
+        else:
+            raise TypeError(f"freq={freq!r} must be 'W', 'M', 'D', 'H' or a number of time "
+                            "units per month")
+        (f, r, t, spend), index, scalar = _arrays(frequency=frequency, recency=recency, T=T,
+                                                   expected_spend=expected_spend)
+        clv = self._model.customer_lifetime_value(f, r, t, spend, int(time), float(discount_rate),
+                                                  per_month)
+        return _result(clv, index, scalar, name="clv")
+
 
 class BetaGeoModel(_TransactionModel):
     """BG/NBD (Fader, Hardie & Lee 2005): Poisson purchases at a Gamma(r, alpha) rate, and a
@@ -429,14 +473,11 @@ class GammaGammaModel(_Model):
         if not isinstance(transaction_prediction_model, _TransactionModel):
             raise TypeError("transaction_prediction_model must be a fitted BetaGeoModel, "
                             "ModifiedBetaGeoModel or ParetoNBDModel")
-        transaction_prediction_model._require_fitted()
-        if isinstance(time, bool) or not isinstance(time, (int, np.integer)):
-            raise TypeError(f"time={time!r} must be a whole number of months")
         (f, r, t, m), index, scalar = _arrays(frequency=frequency, recency=recency, T=T,
                                                monetary_value=monetary_value)
         spend = self._model.conditional_expected_average_profit(f, m)
-        clv = transaction_prediction_model._model.customer_lifetime_value(
-            f, r, t, spend, int(time), float(discount_rate), _core.loyalty.periods_per_month(freq))
+        clv = transaction_prediction_model.customer_lifetime_value(
+            f, r, t, spend, time=time, discount_rate=discount_rate, freq=freq)
         return _result(clv, index, scalar, name="clv")
 
 

@@ -18,6 +18,7 @@ F, R, T = [1.0, 2.0], [1.0, 3.0], [4.0, 5.0]
 USES: list[tuple[Any, Callable[[Any], Any]]] = [
     (ci.BetaGeoModel(), lambda m: m.conditional_probability_alive(F, R, T)),
     (ci.BetaGeoModel(), lambda m: m.params_),
+    (ci.BetaGeoModel(), lambda m: m.customer_lifetime_value(F, R, T, [10.0, 20.0])),
     (ci.ModifiedBetaGeoModel(), lambda m: m.churn_risk(F, R, T, 4.0)),
     (ci.ParetoNBDModel(), lambda m: m.summary),
     (ci.ParetoNBDModel(), lambda m: m.save("never-written.json")),
