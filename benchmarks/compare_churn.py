@@ -97,7 +97,7 @@ def scoring_section(rows: int, cols: int) -> list[str]:
     X = rng.standard_normal((rows, cols), dtype=np.float64)  # in place: 10M x 30 is 2.4 GB
     X *= 1.0 + np.arange(cols)
     X += 3.0
-    t_core, _ = best_of(3, lambda: ci._core.logistic_drivers(model._fitted(), X, 3))
+    t_core, _ = best_of(3, lambda: ci._core.churn.logistic_drivers(model._fitted(), X, 3))
     t_frame, frame = best_of(2, lambda: model.drivers(X, top_k=3))
     assert len(frame) == rows and frame["driver_1"].notna().all()
     del X

@@ -51,7 +51,7 @@ def main() -> None:
     day = 86400 * 10**9
     for threads in (1, 2):
         ci.set_num_threads(threads)
-        t, _ = best_of(lambda: ci._core.rfm_summary_ticks(ids, ns, amount, end, day, 0, 1.0, False), 3)
+        t, _ = best_of(lambda: ci._core.rfm.rfm_summary_ticks(ids, ns, amount, end, day, 0, 1.0, False), 3)
         rows.append((f"rfm core on arrays, {threads} thread(s)", len(big), "-", fmt_seconds(t), "-", "-"))
     ci.set_num_threads(0)
     t, _ = best_of(lambda: ci.rfm_summary(big, "customer_id", "datetime", "amount"), 3)

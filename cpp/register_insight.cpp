@@ -1,6 +1,6 @@
 // Bindings for include/custinsight/insight/{config, contacts, csv, ids, pipeline, scoring}.hpp.
 
-#include "pybind11.hpp"
+#include "bindings.hpp"
 
 #include <optional>
 #include <string>
@@ -201,23 +201,23 @@ void register_insight_steps(py::module_& m);
 
 void register_insight(py::module_& m) {
   register_insight_steps(m);
-  m.def("insight_integer_ids", &integer_ids, "ids"_a,
+  m.def("integer_ids", &integer_ids, "ids"_a,
         R"(The ids as int64 when every one is a canonical decimal integer that fits, else None.)");
-  m.def("insight_parse_datetimes", &parse_datetimes, "cells"_a,
+  m.def("parse_datetimes", &parse_datetimes, "cells"_a,
         R"(ISO dates as custinsight-score reads them: dict ns, bad (first bad cell or -1),
 out_of_range (the bad cell is a date outside the int64 nanosecond range).)");
-  m.def("insight_join_report", &join_report, "input"_a, "ids"_a, "rows"_a, "time_ns"_a,
+  m.def("join_report", &join_report, "input"_a, "ids"_a, "rows"_a, "time_ns"_a,
         "as_of_ns"_a, R"(Rows up to as_of, unmatched rows and the first unmatched ids.)");
-  m.def("insight_check_join", &check_join, "input"_a, "rows"_a, "unmatched"_a,
+  m.def("check_join", &check_join, "input"_a, "rows"_a, "unmatched"_a,
         "first_labels"_a, R"(The note on unmatched rows, or ValueError above the share.)");
-  m.def("insight_population_mean_spend", &population_spend, "amount"_a,
+  m.def("population_mean_spend", &population_spend, "amount"_a,
         R"(The spend used for every customer when no Gamma-Gamma model can be fitted.)");
-  m.attr("INSIGHT_MAX_UNMATCHED_SHARE") = insight::kMaxUnmatchedShare;
-  m.attr("INSIGHT_DATE_RANGE") = insight::kDateRange;
-  m.def("insight_survival_probability", &survival, "model"_a, "params"_a, "frequency"_a, "T"_a,
+  m.attr("MAX_UNMATCHED_SHARE") = insight::kMaxUnmatchedShare;
+  m.attr("DATE_RANGE") = insight::kDateRange;
+  m.def("survival_probability", &survival, "model"_a, "params"_a, "frequency"_a, "T"_a,
         "horizon"_a,
         R"doc(P(alive at T + horizon | alive at T, history) per customer (closed forms).)doc");
-  m.def("insight_score_customers", &score, "frequency"_a, "recency"_a, "T"_a, "p_alive"_a,
+  m.def("score_customers", &score, "frequency"_a, "recency"_a, "T"_a, "p_alive"_a,
         "churn_risk"_a, "no_purchase_risk"_a, "clv"_a, "satisfaction"_a, "satisfaction_trend"_a, "nps_latest"_a,
         "complaint"_a, "config_json"_a, "outbound_30d"_a = py::none(),
         "days_since_complaint"_a = py::none(), "support_quality"_a = py::none(),
@@ -226,19 +226,19 @@ out_of_range (the bad cell is a date outside the int64 nanosecond range).)");
 
 The value and frequency percentiles are ranked among the customers given unless both are
 passed (mid-rank percentiles in (0, 1] among a larger base, e.g. one split across machines).)doc");
-  m.def("insight_summarise_contacts", &contacts, "row"_a, "time_ns"_a, "outbound"_a,
+  m.def("summarise_contacts", &contacts, "row"_a, "time_ns"_a, "outbound"_a,
         "complaint"_a, "n_rows"_a, "as_of_ns"_a, "config_json"_a,
         R"doc(Outbound contacts in 30 days, days since the last complaint and open complaints per table row.)doc");
-  m.def("insight_summarise_support", &support, "row"_a, "conversation"_a, "n_conversations"_a,
+  m.def("summarise_support", &support, "row"_a, "conversation"_a, "n_conversations"_a,
         "role"_a, "time_ns"_a, "text"_a, "n_rows"_a, "as_of_ns"_a, "config_json"_a,
         R"doc(Conversations, latest conversation quality and ending sentiment, and open complaints per table row.)doc");
   py::list segments, actions, drivers;
   for (const char* s : insight::kSegments) segments.append(s);
   for (const char* s : insight::kActions) actions.append(s);
   for (const char* s : insight::kDrivers) drivers.append(s);
-  m.attr("INSIGHT_SEGMENTS") = py::tuple(segments);
-  m.attr("INSIGHT_ACTIONS") = py::tuple(actions);
-  m.attr("INSIGHT_DRIVERS") = py::tuple(drivers);
+  m.attr("SEGMENTS") = py::tuple(segments);
+  m.attr("ACTIONS") = py::tuple(actions);
+  m.attr("DRIVERS") = py::tuple(drivers);
 }
 
 }  // namespace custinsight::bindings

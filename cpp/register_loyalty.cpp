@@ -1,7 +1,7 @@
 // Bindings for the loyalty models: include/custinsight/{beta_geo, modified_beta_geo,
 // pareto_nbd, beta_geo_beta_binom, gamma_gamma, clv, model_io}.hpp.
 
-#include "pybind11.hpp"
+#include "bindings.hpp"
 
 #include <optional>
 #include <string>
@@ -17,59 +17,47 @@
 namespace custinsight::bindings {
 namespace {
 
-using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
-using OptArray = std::optional<Array>;
+using Doubles = Array<double>;
+using OptionalDoubles = OptionalArray<double>;
 
-std::span<const double> view(const Array& a, const char* name) {
-  if (a.ndim() != 1)
-    throw py::value_error(std::string(name) + " must be one-dimensional");
-  return {a.data(), static_cast<std::size_t>(a.size())};
-}
-std::span<const double> view(const OptArray& a, const char* name) {
-  return a ? view(*a, name) : std::span<const double>{};
-}
-
-FitOptions make_options(double penalizer_coef, const OptArray& initial_params, int max_iterations,
-                        double gradient_tolerance) {
+FitOptions make_options(double penalizer_coef, const OptionalDoubles& initial_params,
+                        int max_iterations, double gradient_tolerance) {
   FitOptions o;
   o.penalizer_coef = penalizer_coef;
-  if (initial_params) {
-    const auto s = view(*initial_params, "initial_params");
-    o.initial_params = Eigen::Map<const Eigen::VectorXd>(s.data(), static_cast<Eigen::Index>(s.size()));
-  }
+  if (initial_params) o.initial_params = vector_of(*initial_params, "initial_params");
   o.max_iterations = max_iterations;
   o.gradient_tolerance = gradient_tolerance;
   return o;
 }
 
-py::dict result_to_dict(const FitResult& r) {
-  py::dict d;
-  d["params"] = py::cast(r.params);
-  d["standard_errors"] = py::cast(r.standard_errors);
-  d["covariance"] = py::cast(r.covariance);
-  d["log_likelihood"] = r.log_likelihood;
-  d["aic"] = r.aic;
-  d["bic"] = r.bic;
-  d["n_customers"] = r.n_customers;
-  d["n_rows"] = r.n_rows;
-  d["n_patterns"] = r.n_patterns;
-  d["penalizer_coef"] = r.penalizer_coef;
-  d["iterations"] = r.iterations;
-  d["evaluations"] = r.evaluations;
-  d["gradient_norm"] = r.gradient_norm;
-  d["converged"] = r.converged;
-  d["message"] = r.message;
-  d["mean_frequency"] = r.mean_frequency;
-  d["mean_recency"] = r.mean_recency;
-  d["mean_T"] = r.mean_T;
-  d["max_T"] = r.max_T;
-  d["repeat_share"] = r.repeat_share;
-  return d;
-}
-
-template <class T>
-T unwrap(absl::StatusOr<T>&& r) {
-  return value_or_throw(std::move(r));
+/// What a fit found, as a read-only class: one attribute per FitResult member.
+void bind_fit_result(py::module_& m) {
+  py::class_<FitResult> c(m, "FitResult",
+                          "What a loyalty model fit found: estimates and their uncertainty, the "
+                          "fit's convergence and a summary of the data (read-only).");
+  readonly(c, "params", &FitResult::params, "Estimates, in the model's parameter order.");
+  readonly(c, "standard_errors", &FitResult::standard_errors,
+           "From the inverse Hessian at the optimum.");
+  readonly(c, "covariance", &FitResult::covariance);
+  readonly(c, "log_likelihood", &FitResult::log_likelihood,
+           "Total over customers, unpenalised, in the data's time unit.");
+  readonly(c, "aic", &FitResult::aic);
+  readonly(c, "bic", &FitResult::bic);
+  readonly(c, "n_customers", &FitResult::n_customers, "The sum of the weights.");
+  readonly(c, "n_rows", &FitResult::n_rows);
+  readonly(c, "n_patterns", &FitResult::n_patterns);
+  readonly(c, "penalizer_coef", &FitResult::penalizer_coef);
+  readonly(c, "iterations", &FitResult::iterations);
+  readonly(c, "evaluations", &FitResult::evaluations);
+  readonly(c, "gradient_norm", &FitResult::gradient_norm,
+           "Largest gradient component at the optimum (log-parameters).");
+  readonly(c, "converged", &FitResult::converged);
+  readonly(c, "message", &FitResult::message);
+  readonly(c, "mean_frequency", &FitResult::mean_frequency);
+  readonly(c, "mean_recency", &FitResult::mean_recency);
+  readonly(c, "mean_T", &FitResult::mean_T);
+  readonly(c, "max_T", &FitResult::max_T);
+  readonly(c, "repeat_share", &FitResult::repeat_share);
 }
 
 /// What every model class shares: construction, state, parameters and JSON.
@@ -81,27 +69,26 @@ py::class_<M> bind_model(py::module_& m, const char* name, const char* doc) {
   c.def_property_readonly_static("param_names", [](const py::object&) {
     return std::vector<std::string>(Lik::kNames.begin(), Lik::kNames.end());
   });
-  c.def("result", [](const M& self) { return result_to_dict(unwrap(self.result())); },
-        "Everything the fit found, as a dict.");
+  c.def("result", [](const M& self) { return value_or_throw(self.result()); },
+        "Everything the fit found (a FitResult).");
   c.def(
       "set_params",
-      [](M& self, const Array& params) {
-        const auto s = view(params, "params");
-        throw_if_error(self.set_params(
-            Eigen::Map<const Eigen::VectorXd>(s.data(), static_cast<Eigen::Index>(s.size()))));
+      [](M& self, const Doubles& params) {
+        throw_if_error(self.set_params(vector_of(params, "params")));
       },
       "params"_a, "Use these parameters without fitting.");
   c.def(
       "to_json",
       [](const M& self) {
-        return model_to_json(Lik::kModelName, Lik::kNames, unwrap(self.result()));
+        return model_to_json(Lik::kModelName, Lik::kNames, value_or_throw(self.result()));
       },
       "The fitted model as JSON text (parameters, standard errors, fit and data summary).");
   c.def_static(
       "from_json",
       [](const std::string& text) {
         M model;
-        throw_if_error(model.set_result(unwrap(model_from_json(text, Lik::kModelName, Lik::kNames))));
+        throw_if_error(
+            model.set_result(value_or_throw(model_from_json(text, Lik::kModelName, Lik::kNames))));
         return model;
       },
       "text"_a, "A model from JSON written by to_json; refuses other model types and newer formats.");
@@ -113,107 +100,81 @@ template <class M>
 void bind_transaction_model(py::class_<M>& c) {
   c.def(
       "fit",
-      [](M& self, const Array& frequency, const Array& recency, const Array& T,
-         const OptArray& weights, double penalizer_coef, const OptArray& initial_params,
-         int max_iterations, double gradient_tolerance) {
-        const auto f = view(frequency, "frequency"), r = view(recency, "recency"), t = view(T, "T");
-        const auto w = view(weights, "weights");
-        const FitOptions o = make_options(penalizer_coef, initial_params, max_iterations,
-                                          gradient_tolerance);
-        absl::Status st;
-        {
-          py::gil_scoped_release release;
-          st = self.fit(f, r, t, w, o);
-        }
-        throw_if_error(st);
+      [](M& self, const Doubles& frequency, const Doubles& recency, const Doubles& T,
+         const OptionalDoubles& weights, double penalizer_coef,
+         const OptionalDoubles& initial_params, int max_iterations, double gradient_tolerance) {
+        const auto f = span_of(frequency, "frequency"), r = span_of(recency, "recency"),
+                   t = span_of(T, "T"), w = span_of(weights, "weights");
+        const FitOptions o =
+            make_options(penalizer_coef, initial_params, max_iterations, gradient_tolerance);
+        released([&] { return self.fit(f, r, t, w, o); });
       },
       "frequency"_a, "recency"_a, "T"_a, "weights"_a = py::none(), "penalizer_coef"_a = 0.0,
       "initial_params"_a = py::none(), "max_iterations"_a = 2000, "gradient_tolerance"_a = 1e-7,
       "Fit by maximum likelihood on (frequency, recency, T[, weights]).");
   c.def(
       "conditional_probability_alive",
-      [](const M& self, const Array& frequency, const Array& recency, const Array& T) {
-        const auto f = view(frequency, "frequency"), r = view(recency, "recency"), t = view(T, "T");
-        absl::StatusOr<Eigen::ArrayXd> out;
-        {
-          py::gil_scoped_release release;
-          out = self.conditional_probability_alive(f, r, t);
-        }
-        return unwrap(std::move(out));
+      [](const M& self, const Doubles& frequency, const Doubles& recency, const Doubles& T) {
+        const auto f = span_of(frequency, "frequency"), r = span_of(recency, "recency"),
+                   t = span_of(T, "T");
+        return released([&] { return self.conditional_probability_alive(f, r, t); });
       },
       "frequency"_a, "recency"_a, "T"_a, "P(alive at T | history) per customer.");
   c.def(
       "conditional_expected_number_of_purchases_up_to_time",
-      [](const M& self, const Array& t, const Array& frequency, const Array& recency,
-         const Array& T) {
-        const auto h = view(t, "t"), f = view(frequency, "frequency"), r = view(recency, "recency"),
-                   tt = view(T, "T");
-        absl::StatusOr<Eigen::ArrayXd> out;
-        {
-          py::gil_scoped_release release;
-          out = self.conditional_expected_number_of_purchases_up_to_time(h, f, r, tt);
-        }
-        return unwrap(std::move(out));
+      [](const M& self, const Doubles& t, const Doubles& frequency, const Doubles& recency,
+         const Doubles& T) {
+        const auto h = span_of(t, "t"), f = span_of(frequency, "frequency"),
+                   r = span_of(recency, "recency"), tt = span_of(T, "T");
+        return released(
+            [&] { return self.conditional_expected_number_of_purchases_up_to_time(h, f, r, tt); });
       },
       "t"_a, "frequency"_a, "recency"_a, "T"_a,
       "Expected repeat purchases in (T, T + t] per customer; t has length 1 or n.");
   c.def(
       "conditional_expected_at_horizons",
-      [](const M& self, const Array& horizons, const Array& frequency, const Array& recency,
-         const Array& T) {
-        const auto h = view(horizons, "horizons"), f = view(frequency, "frequency"),
-                   r = view(recency, "recency"), tt = view(T, "T");
-        absl::StatusOr<Eigen::MatrixXd> out;
-        {
-          py::gil_scoped_release release;
-          out = self.conditional_expected_at_horizons(h, f, r, tt);
-        }
-        return unwrap(std::move(out));
+      [](const M& self, const Doubles& horizons, const Doubles& frequency, const Doubles& recency,
+         const Doubles& T) {
+        const auto h = span_of(horizons, "horizons"), f = span_of(frequency, "frequency"),
+                   r = span_of(recency, "recency"), tt = span_of(T, "T");
+        return released([&] { return self.conditional_expected_at_horizons(h, f, r, tt); });
       },
       "horizons"_a, "frequency"_a, "recency"_a, "T"_a,
       "Cumulative expected purchases at several horizons: customers x horizons.");
   c.def(
       "expected_number_of_purchases_up_to_time",
-      [](const M& self, const Array& t) {
-        return unwrap(self.expected_number_of_purchases_up_to_time(view(t, "t")));
+      [](const M& self, const Doubles& t) {
+        return value_or_throw(self.expected_number_of_purchases_up_to_time(span_of(t, "t")));
       },
       "t"_a, "Expected repeat purchases in (0, t] of a new customer.");
   c.def(
       "churn_risk",
-      [](const M& self, const Array& frequency, const Array& recency, const Array& T,
-         const Array& horizon) {
-        const auto f = view(frequency, "frequency"), r = view(recency, "recency"), t = view(T, "T"),
-                   h = view(horizon, "horizon");
-        absl::StatusOr<Eigen::ArrayXd> out;
-        {
-          py::gil_scoped_release release;
-          out = self.churn_risk(f, r, t, h);
-        }
-        return unwrap(std::move(out));
+      [](const M& self, const Doubles& frequency, const Doubles& recency, const Doubles& T,
+         const Doubles& horizon) {
+        const auto f = span_of(frequency, "frequency"), r = span_of(recency, "recency"),
+                   t = span_of(T, "T"), h = span_of(horizon, "horizon");
+        return released([&] { return self.churn_risk(f, r, t, h); });
       },
       "frequency"_a, "recency"_a, "T"_a, "horizon"_a,
       "P(no purchase in (T, T + horizon] | history); horizon has length 1 or n.");
   c.def(
       "conditional_probability_alive_matrix",
       [](const M& self, int max_frequency, int max_recency) {
-        return unwrap(self.conditional_probability_alive_matrix(max_frequency, max_recency));
+        return value_or_throw(self.conditional_probability_alive_matrix(max_frequency, max_recency));
       },
       "max_frequency"_a, "max_recency"_a,
       "P(alive) on a grid: rows recency 0..max_recency, columns frequency 0..max_frequency, "
       "at T = max_recency.");
   c.def(
       "customer_lifetime_value",
-      [](const M& self, const Array& frequency, const Array& recency, const Array& T,
-         const Array& monetary_value, int time, double discount_rate, double months_to_periods) {
-        const auto f = view(frequency, "frequency"), r = view(recency, "recency"), t = view(T, "T"),
-                   mv = view(monetary_value, "monetary_value");
-        absl::StatusOr<Eigen::ArrayXd> out;
-        {
-          py::gil_scoped_release release;
-          out = custinsight::customer_lifetime_value(self, f, r, t, mv, time, discount_rate,
-                                                     months_to_periods);
-        }
-        return unwrap(std::move(out));
+      [](const M& self, const Doubles& frequency, const Doubles& recency, const Doubles& T,
+         const Doubles& monetary_value, int time, double discount_rate, double months_to_periods) {
+        const auto f = span_of(frequency, "frequency"), r = span_of(recency, "recency"),
+                   t = span_of(T, "T"), mv = span_of(monetary_value, "monetary_value");
+        return released([&] {
+          return custinsight::customer_lifetime_value(self, f, r, t, mv, time, discount_rate,
+                                                      months_to_periods);
+        });
       },
       "frequency"_a, "recency"_a, "T"_a, "monetary_value"_a, "time"_a = 12,
       "discount_rate"_a = 0.01, "months_to_periods"_a = 30.0,
@@ -225,7 +186,7 @@ void bind_probability_of_n(py::class_<M>& c) {
   c.def(
       "probability_of_n_purchases_up_to_time",
       [](const M& self, double t, double n) {
-        return unwrap(self.probability_of_n_purchases_up_to_time(t, n));
+        return value_or_throw(self.probability_of_n_purchases_up_to_time(t, n));
       },
       "t"_a, "n"_a, "P(N(t) = n) for a new customer.");
 }
@@ -233,6 +194,8 @@ void bind_probability_of_n(py::class_<M>& c) {
 }  // namespace
 
 void register_loyalty(py::module_& m) {
+  bind_fit_result(m);
+
   auto bg = bind_model<BetaGeoModel, detail::BetaGeoFamilyLikelihood<0>>(
       m, "BetaGeoModel", "BG/NBD (Fader, Hardie & Lee 2005); parameters r, alpha, a, b.");
   bind_transaction_model(bg);
@@ -252,40 +215,36 @@ void register_loyalty(py::module_& m) {
       "BG/BB (Fader, Hardie & Shang 2010); parameters alpha, beta, gamma, delta.");
   bgbb.def(
       "fit",
-      [](BetaGeoBetaBinomModel& self, const Array& frequency, const Array& recency,
-         const Array& n_periods, const OptArray& weights, double penalizer_coef,
-         const OptArray& initial_params, int max_iterations, double gradient_tolerance) {
-        const auto f = view(frequency, "frequency"), r = view(recency, "recency"),
-                   n = view(n_periods, "n_periods");
-        const auto w = view(weights, "weights");
-        const FitOptions o = make_options(penalizer_coef, initial_params, max_iterations,
-                                          gradient_tolerance);
-        absl::Status st;
-        {
-          py::gil_scoped_release release;
-          st = self.fit(f, r, n, w, o);
-        }
-        throw_if_error(st);
+      [](BetaGeoBetaBinomModel& self, const Doubles& frequency, const Doubles& recency,
+         const Doubles& n_periods, const OptionalDoubles& weights, double penalizer_coef,
+         const OptionalDoubles& initial_params, int max_iterations, double gradient_tolerance) {
+        const auto f = span_of(frequency, "frequency"), r = span_of(recency, "recency"),
+                   n = span_of(n_periods, "n_periods"), w = span_of(weights, "weights");
+        const FitOptions o =
+            make_options(penalizer_coef, initial_params, max_iterations, gradient_tolerance);
+        released([&] { return self.fit(f, r, n, w, o); });
       },
       "frequency"_a, "recency"_a, "n_periods"_a, "weights"_a = py::none(),
       "penalizer_coef"_a = 0.0, "initial_params"_a = py::none(), "max_iterations"_a = 2000,
       "gradient_tolerance"_a = 1e-7, "Fit on discrete histories (weighted patterns).");
   bgbb.def(
       "conditional_probability_alive",
-      [](const BetaGeoBetaBinomModel& self, double m_periods, const Array& frequency,
-         const Array& recency, const Array& n_periods) {
-        return unwrap(self.conditional_probability_alive(
-            m_periods, view(frequency, "frequency"), view(recency, "recency"),
-            view(n_periods, "n_periods")));
+      [](const BetaGeoBetaBinomModel& self, double m_periods, const Doubles& frequency,
+         const Doubles& recency, const Doubles& n_periods) {
+        const auto f = span_of(frequency, "frequency"), r = span_of(recency, "recency"),
+                   n = span_of(n_periods, "n_periods");
+        return released([&] { return self.conditional_probability_alive(m_periods, f, r, n); });
       },
       "m_periods_in_future"_a, "frequency"_a, "recency"_a, "n_periods"_a);
   bgbb.def(
       "conditional_expected_number_of_purchases_up_to_time",
-      [](const BetaGeoBetaBinomModel& self, double m_periods, const Array& frequency,
-         const Array& recency, const Array& n_periods) {
-        return unwrap(self.conditional_expected_number_of_purchases_up_to_time(
-            m_periods, view(frequency, "frequency"), view(recency, "recency"),
-            view(n_periods, "n_periods")));
+      [](const BetaGeoBetaBinomModel& self, double m_periods, const Doubles& frequency,
+         const Doubles& recency, const Doubles& n_periods) {
+        const auto f = span_of(frequency, "frequency"), r = span_of(recency, "recency"),
+                   n = span_of(n_periods, "n_periods");
+        return released([&] {
+          return self.conditional_expected_number_of_purchases_up_to_time(m_periods, f, r, n);
+        });
       },
       "m_periods_in_future"_a, "frequency"_a, "recency"_a, "n_periods"_a);
 
@@ -293,39 +252,30 @@ void register_loyalty(py::module_& m) {
       m, "GammaGammaModel", "Gamma-Gamma spend model (Fader & Hardie); parameters p, q, v.");
   gg.def(
       "fit",
-      [](GammaGammaModel& self, const Array& frequency, const Array& monetary_value,
-         const OptArray& weights, double penalizer_coef, const OptArray& initial_params,
-         int max_iterations, double gradient_tolerance) {
-        const auto f = view(frequency, "frequency"), mv = view(monetary_value, "monetary_value");
-        const auto w = view(weights, "weights");
-        const FitOptions o = make_options(penalizer_coef, initial_params, max_iterations,
-                                          gradient_tolerance);
-        absl::Status st;
-        {
-          py::gil_scoped_release release;
-          st = self.fit(f, mv, w, o);
-        }
-        throw_if_error(st);
+      [](GammaGammaModel& self, const Doubles& frequency, const Doubles& monetary_value,
+         const OptionalDoubles& weights, double penalizer_coef,
+         const OptionalDoubles& initial_params, int max_iterations, double gradient_tolerance) {
+        const auto f = span_of(frequency, "frequency"),
+                   mv = span_of(monetary_value, "monetary_value"), w = span_of(weights, "weights");
+        const FitOptions o =
+            make_options(penalizer_coef, initial_params, max_iterations, gradient_tolerance);
+        released([&] { return self.fit(f, mv, w, o); });
       },
       "frequency"_a, "monetary_value"_a, "weights"_a = py::none(), "penalizer_coef"_a = 0.0,
       "initial_params"_a = py::none(), "max_iterations"_a = 2000, "gradient_tolerance"_a = 1e-7,
       "Fit on repeat buyers (frequency > 0, monetary_value > 0).");
   gg.def(
       "conditional_expected_average_profit",
-      [](const GammaGammaModel& self, const Array& frequency, const Array& monetary_value) {
-        const auto f = view(frequency, "frequency"), mv = view(monetary_value, "monetary_value");
-        absl::StatusOr<Eigen::ArrayXd> out;
-        {
-          py::gil_scoped_release release;
-          out = self.conditional_expected_average_profit(f, mv);
-        }
-        return unwrap(std::move(out));
+      [](const GammaGammaModel& self, const Doubles& frequency, const Doubles& monetary_value) {
+        const auto f = span_of(frequency, "frequency"),
+                   mv = span_of(monetary_value, "monetary_value");
+        return released([&] { return self.conditional_expected_average_profit(f, mv); });
       },
       "frequency"_a, "monetary_value"_a, "E[mean spend per transaction | x, m].");
 
   m.def(
       "periods_per_month",
-      [](const std::string& freq) { return unwrap(custinsight::periods_per_month(freq)); },
+      [](const std::string& freq) { return value_or_throw(custinsight::periods_per_month(freq)); },
       "freq"_a, "Model time units per month in lifetimes' convention (W, M, D, H).");
   m.attr("MODEL_FORMAT_VERSION") = kModelFormatVersion;
 }

@@ -1,6 +1,6 @@
 // Bindings for include/custinsight/rfm.hpp.
 
-#include "pybind11.hpp"
+#include "bindings.hpp"
 
 #include "custinsight/rfm.hpp"
 
@@ -19,45 +19,40 @@ py::dict summary_to_dict(RfmSummary&& s) {
 }
 
 template <class Tick>
-py::dict rfm_summary_impl(const py::array_t<std::int64_t, py::array::c_style>& customer_id,
-                          const py::array_t<Tick, py::array::c_style>& time,
-                          const std::optional<py::array_t<double, py::array::c_style>>& amount,
-                          Tick observation_end, Tick ticks_per_period, Tick offset,
-                          double freq_multiplier, bool include_first_transaction) {
-  const auto ids = as_span(customer_id);
-  const auto t = as_span(time);
-  const std::span<const double> a = amount ? as_span(*amount) : std::span<const double>{};
-  absl::StatusOr<RfmSummary> result;
-  {
-    py::gil_scoped_release release;
-    result = rfm_summary<Tick>(ids, t, a, observation_end,
-                               PeriodSpec<Tick>{ticks_per_period, offset, freq_multiplier},
-                               RfmOptions{include_first_transaction});
-  }
-  py::dict d = summary_to_dict(value_or_throw(std::move(result)));
+using Ticks = py::array_t<Tick, py::array::c_style>;
+
+template <class Tick>
+py::dict rfm_summary_impl(const Ticks<std::int64_t>& customer_id, const Ticks<Tick>& time,
+                          const std::optional<Ticks<double>>& amount, Tick observation_end,
+                          Tick ticks_per_period, Tick offset, double freq_multiplier,
+                          bool include_first_transaction) {
+  const auto ids = span_of(customer_id);
+  const auto t = span_of(time);
+  const auto a = span_of(amount);
+  py::dict d = summary_to_dict(released([&] {
+    return rfm_summary<Tick>(ids, t, a, observation_end,
+                             PeriodSpec<Tick>{ticks_per_period, offset, freq_multiplier},
+                             RfmOptions{include_first_transaction});
+  }));
   if (!amount) d.attr("pop")("monetary_value", py::none());
   return d;
 }
 
 template <class Tick>
-py::dict calibration_holdout_impl(
-    const py::array_t<std::int64_t, py::array::c_style>& customer_id,
-    const py::array_t<Tick, py::array::c_style>& time,
-    const std::optional<py::array_t<double, py::array::c_style>>& amount, Tick calibration_end,
-    Tick observation_end, Tick ticks_per_period, Tick offset, double freq_multiplier,
-    bool include_first_transaction) {
-  const auto ids = as_span(customer_id);
-  const auto t = as_span(time);
-  const std::span<const double> a = amount ? as_span(*amount) : std::span<const double>{};
-  absl::StatusOr<CalibrationHoldout> result;
-  {
-    py::gil_scoped_release release;
-    result = calibration_and_holdout<Tick>(
+py::dict calibration_holdout_impl(const Ticks<std::int64_t>& customer_id,
+                                  const Ticks<Tick>& time,
+                                  const std::optional<Ticks<double>>& amount, Tick calibration_end,
+                                  Tick observation_end, Tick ticks_per_period, Tick offset,
+                                  double freq_multiplier, bool include_first_transaction) {
+  const auto ids = span_of(customer_id);
+  const auto t = span_of(time);
+  const auto a = span_of(amount);
+  CalibrationHoldout ch = released([&] {
+    return calibration_and_holdout<Tick>(
         ids, t, a, calibration_end, observation_end,
         PeriodSpec<Tick>{ticks_per_period, offset, freq_multiplier},
         RfmOptions{include_first_transaction});
-  }
-  CalibrationHoldout ch = value_or_throw(std::move(result));
+  });
   py::dict d = summary_to_dict(std::move(ch.calibration));
   if (!amount) d.attr("pop")("monetary_value", py::none());
   d["frequency_holdout"] = py::cast(std::move(ch.frequency_holdout));

@@ -1,7 +1,7 @@
 // Bindings for include/custinsight/satisfaction/: survey metrics, weighted satisfaction,
 // roll-ups, drivers, conversation quality and alerts.
 
-#include "pybind11.hpp"
+#include "bindings.hpp"
 
 #include <optional>
 #include <string>
@@ -12,35 +12,6 @@
 
 namespace custinsight::bindings {
 namespace {
-
-template <class T>
-using Array = py::array_t<T, py::array::c_style | py::array::forcecast>;
-template <class T>
-using OptArray = std::optional<Array<T>>;
-
-template <class T>
-std::span<const T> span_of(const Array<T>& a) {
-  if (a.ndim() != 1) throw py::value_error("expected a one-dimensional array");
-  return {a.data(), static_cast<std::size_t>(a.size())};
-}
-
-template <class T>
-std::span<const T> span_of(const OptArray<T>& a) {
-  return a ? span_of(*a) : std::span<const T>{};
-}
-
-template <class T>
-py::array_t<T> column(const std::vector<T>& v) {
-  return to_numpy(v);
-}
-
-template <class R, class Row, class F>
-py::array_t<R> field(const std::vector<Row>& rows, F get) {
-  py::array_t<R> out(static_cast<py::ssize_t>(rows.size()));
-  auto* p = out.mutable_data();
-  for (std::size_t i = 0; i < rows.size(); ++i) p[i] = static_cast<R>(get(rows[i]));
-  return out;
-}
 
 IntervalMethod interval_method(const std::string& method) {
   if (method == "normal") return IntervalMethod::normal;
@@ -53,16 +24,13 @@ py::dict csat_impl(const Array<double>& ratings, const Array<std::int32_t>& grou
                    double satisfied_min) {
   const auto r = span_of(ratings);
   const auto g = span_of(group);
-  absl::StatusOr<std::vector<CsatResult>> result;
-  {
-    py::gil_scoped_release release;
-    result = csat_grouped(r, g, n_groups, CsatOptions{{scale_min, scale_max, true}, satisfied_min});
-  }
-  const auto rows = value_or_throw(std::move(result));
+  const CsatOptions options{{scale_min, scale_max, true}, satisfied_min};
+  const auto rows = released([&] { return csat_grouped(r, g, n_groups, options); });
   py::dict d;
-  d["n"] = field<std::int64_t>(rows, [](const CsatResult& x) { return x.n; });
-  d["satisfied_share"] = field<double>(rows, [](const CsatResult& x) { return x.satisfied_share; });
-  d["mean"] = field<double>(rows, [](const CsatResult& x) { return x.mean; });
+  d["n"] = field_column<std::int64_t>(rows, [](const CsatResult& x) { return x.n; });
+  d["satisfied_share"] =
+      field_column<double>(rows, [](const CsatResult& x) { return x.satisfied_share; });
+  d["mean"] = field_column<double>(rows, [](const CsatResult& x) { return x.mean; });
   return d;
 }
 
@@ -72,21 +40,17 @@ py::dict nps_impl(const Array<double>& scores, const Array<std::int32_t>& group,
   const auto s = span_of(scores);
   const auto g = span_of(group);
   const NpsOptions options{confidence, interval_method(method), n_bootstrap, seed};
-  absl::StatusOr<std::vector<NpsResult>> result;
-  {
-    py::gil_scoped_release release;
-    result = nps_grouped(s, g, n_groups, options);
-  }
-  const auto rows = value_or_throw(std::move(result));
+  const auto rows = released([&] { return nps_grouped(s, g, n_groups, options); });
   py::dict d;
-  d["n"] = field<std::int64_t>(rows, [](const NpsResult& x) { return x.n; });
-  d["promoters"] = field<std::int64_t>(rows, [](const NpsResult& x) { return x.promoters; });
-  d["passives"] = field<std::int64_t>(rows, [](const NpsResult& x) { return x.passives; });
-  d["detractors"] = field<std::int64_t>(rows, [](const NpsResult& x) { return x.detractors; });
-  d["nps"] = field<double>(rows, [](const NpsResult& x) { return x.nps; });
-  d["std_error"] = field<double>(rows, [](const NpsResult& x) { return x.std_error; });
-  d["lower"] = field<double>(rows, [](const NpsResult& x) { return x.lower; });
-  d["upper"] = field<double>(rows, [](const NpsResult& x) { return x.upper; });
+  d["n"] = field_column<std::int64_t>(rows, [](const NpsResult& x) { return x.n; });
+  d["promoters"] = field_column<std::int64_t>(rows, [](const NpsResult& x) { return x.promoters; });
+  d["passives"] = field_column<std::int64_t>(rows, [](const NpsResult& x) { return x.passives; });
+  d["detractors"] =
+      field_column<std::int64_t>(rows, [](const NpsResult& x) { return x.detractors; });
+  d["nps"] = field_column<double>(rows, [](const NpsResult& x) { return x.nps; });
+  d["std_error"] = field_column<double>(rows, [](const NpsResult& x) { return x.std_error; });
+  d["lower"] = field_column<double>(rows, [](const NpsResult& x) { return x.lower; });
+  d["upper"] = field_column<double>(rows, [](const NpsResult& x) { return x.upper; });
   return d;
 }
 
@@ -95,67 +59,61 @@ py::dict ces_impl(const Array<double>& ratings, const Array<std::int32_t>& group
                   bool higher_is_easier) {
   const auto r = span_of(ratings);
   const auto g = span_of(group);
-  absl::StatusOr<std::vector<CesResult>> result;
-  {
-    py::gil_scoped_release release;
-    result = ces_grouped(r, g, n_groups, CesOptions{{scale_min, scale_max, higher_is_easier}});
-  }
-  const auto rows = value_or_throw(std::move(result));
+  const CesOptions options{{scale_min, scale_max, higher_is_easier}};
+  const auto rows = released([&] { return ces_grouped(r, g, n_groups, options); });
   py::dict d;
-  d["n"] = field<std::int64_t>(rows, [](const CesResult& x) { return x.n; });
-  d["mean"] = field<double>(rows, [](const CesResult& x) { return x.mean; });
-  d["ease"] = field<double>(rows, [](const CesResult& x) { return x.ease; });
-  d["easy_share"] = field<double>(rows, [](const CesResult& x) { return x.easy_share; });
+  d["n"] = field_column<std::int64_t>(rows, [](const CesResult& x) { return x.n; });
+  d["mean"] = field_column<double>(rows, [](const CesResult& x) { return x.mean; });
+  d["ease"] = field_column<double>(rows, [](const CesResult& x) { return x.ease; });
+  d["easy_share"] = field_column<double>(rows, [](const CesResult& x) { return x.easy_share; });
   return d;
 }
 
-py::dict weighted_impl(const OptArray<double>& rating, const OptArray<std::int32_t>& scale_index,
+py::dict weighted_impl(const OptionalArray<double>& rating,
+                       const OptionalArray<std::int32_t>& scale_index,
                        const std::vector<std::tuple<double, double, bool>>& scales,
-                       const OptArray<double>& compound, const OptArray<double>& time,
+                       const OptionalArray<double>& compound, const OptionalArray<double>& time,
                        double rating_weight, double text_weight, double mismatch_threshold,
                        double negative_threshold, double half_life, double as_of) {
   std::vector<RatingScale> s;
   for (const auto& [lo, hi, higher] : scales) s.push_back(RatingScale{lo, hi, higher});
   const WeightedOptions o{rating_weight, text_weight, mismatch_threshold, negative_threshold,
                           half_life, as_of};
-  const auto r = span_of(rating), c = span_of(compound), t = span_of(time);
+  const auto r = span_of(rating);
+  const auto c = span_of(compound);
+  const auto t = span_of(time);
   const auto k = span_of(scale_index);
-  absl::StatusOr<ResponseScores> result;
-  {
-    py::gil_scoped_release release;
-    result = weighted_satisfaction(r, k, s, c, t, o);
-  }
-  ResponseScores out = value_or_throw(std::move(result));
+  ResponseScores out = released([&] { return weighted_satisfaction(r, k, s, c, t, o); });
   py::dict d;
   d["rating_norm"] = py::cast(std::move(out.rating_norm));
   d["score"] = py::cast(std::move(out.score));
   d["weight"] = py::cast(std::move(out.weight));
-  d["mismatch"] = column(out.mismatch);
-  d["negative"] = column(out.negative);
+  d["mismatch"] = to_numpy(out.mismatch);
+  d["negative"] = to_numpy(out.negative);
   return d;
 }
 
 py::dict rollup_customers_impl(const Array<std::int32_t>& customer, std::int32_t n_customers,
                                const Array<double>& score, const Array<double>& weight,
                                const Array<double>& time, const Array<std::int32_t>& touchpoint,
-                               const OptArray<std::uint8_t>& negative,
-                               const OptArray<std::uint8_t>& mismatch) {
-  const auto cu = span_of(customer), tp = span_of(touchpoint);
-  const auto s = span_of(score), w = span_of(weight), t = span_of(time);
-  const auto ng = span_of(negative), mm = span_of(mismatch);
-  absl::StatusOr<CustomerRollup> result;
-  {
-    py::gil_scoped_release release;
-    result = rollup_customers(cu, n_customers, s, w, t, tp, ng, mm);
-  }
-  CustomerRollup r = value_or_throw(std::move(result));
+                               const OptionalArray<std::uint8_t>& negative,
+                               const OptionalArray<std::uint8_t>& mismatch) {
+  const auto cu = span_of(customer);
+  const auto tp = span_of(touchpoint);
+  const auto s = span_of(score);
+  const auto w = span_of(weight);
+  const auto t = span_of(time);
+  const auto ng = span_of(negative);
+  const auto mm = span_of(mismatch);
+  CustomerRollup r =
+      released([&] { return rollup_customers(cu, n_customers, s, w, t, tp, ng, mm); });
   py::dict d;
   d["satisfaction"] = py::cast(std::move(r.satisfaction));
   d["total_weight"] = py::cast(std::move(r.total_weight));
-  d["n_responses"] = column(r.n_responses);
-  d["n_scored"] = column(r.n_scored);
+  d["n_responses"] = to_numpy(r.n_responses);
+  d["n_scored"] = to_numpy(r.n_scored);
   d["latest_time"] = py::cast(std::move(r.latest_time));
-  d["latest_touchpoint"] = column(r.latest_touchpoint);
+  d["latest_touchpoint"] = to_numpy(r.latest_touchpoint);
   d["trend"] = py::cast(std::move(r.trend));
   d["negative_share"] = py::cast(std::move(r.negative_share));
   d["mismatch_share"] = py::cast(std::move(r.mismatch_share));
@@ -164,21 +122,20 @@ py::dict rollup_customers_impl(const Array<std::int32_t>& customer, std::int32_t
 
 py::dict rollup_groups_impl(const Array<std::int32_t>& group, std::int32_t n_groups,
                             const Array<double>& score, const Array<double>& weight,
-                            const OptArray<double>& compound, const OptArray<std::uint8_t>& negative,
-                            const OptArray<std::uint8_t>& mismatch) {
+                            const OptionalArray<double>& compound,
+                            const OptionalArray<std::uint8_t>& negative,
+                            const OptionalArray<std::uint8_t>& mismatch) {
   const auto g = span_of(group);
-  const auto s = span_of(score), w = span_of(weight), c = span_of(compound);
-  const auto ng = span_of(negative), mm = span_of(mismatch);
-  absl::StatusOr<GroupRollup> result;
-  {
-    py::gil_scoped_release release;
-    result = rollup_groups(g, n_groups, s, w, c, ng, mm);
-  }
-  GroupRollup r = value_or_throw(std::move(result));
+  const auto s = span_of(score);
+  const auto w = span_of(weight);
+  const auto c = span_of(compound);
+  const auto ng = span_of(negative);
+  const auto mm = span_of(mismatch);
+  GroupRollup r = released([&] { return rollup_groups(g, n_groups, s, w, c, ng, mm); });
   py::dict d;
-  d["volume"] = column(r.volume);
-  d["n_scored"] = column(r.n_scored);
-  d["n_text"] = column(r.n_text);
+  d["volume"] = to_numpy(r.volume);
+  d["n_scored"] = to_numpy(r.n_scored);
+  d["n_text"] = to_numpy(r.n_text);
   d["mean_sentiment"] = py::cast(std::move(r.mean_sentiment));
   d["satisfaction"] = py::cast(std::move(r.satisfaction));
   d["satisfaction_sd"] = py::cast(std::move(r.satisfaction_sd));
@@ -192,25 +149,22 @@ py::dict consistency_impl(const Array<std::int32_t>& group, std::int32_t n_group
                           const Array<double>& score, const Array<double>& weight, double alpha,
                           double min_effective_n) {
   const auto g = span_of(group);
-  const auto s = span_of(score), w = span_of(weight);
-  absl::StatusOr<Consistency> result;
-  {
-    py::gil_scoped_release release;
-    result = touchpoint_consistency(g, n_groups, s, w, alpha, min_effective_n);
-  }
-  Consistency r = value_or_throw(std::move(result));
+  const auto s = span_of(score);
+  const auto w = span_of(weight);
+  Consistency r =
+      released([&] { return touchpoint_consistency(g, n_groups, s, w, alpha, min_effective_n); });
   py::dict d;
   d["spread_sd"] = r.spread_sd;
   d["range"] = r.range;
   d["difference"] = py::cast(std::move(r.difference));
   d["z"] = py::cast(std::move(r.z));
   d["p_value"] = py::cast(std::move(r.p_value));
-  d["below"] = column(r.below);
+  d["below"] = to_numpy(r.below);
   return d;
 }
 
-py::dict drivers_impl(const py::EigenDRef<const RowMatrixXd>& x, const Array<double>& y,
-                      double lambda, const std::string& missing) {
+DriverResult drivers_impl(const py::EigenDRef<const RowMatrixXd>& x, const Array<double>& y,
+                          double lambda, const std::string& missing) {
   MissingDrivers policy;
   if (missing == "drop") {
     policy = MissingDrivers::drop;
@@ -221,20 +175,20 @@ py::dict drivers_impl(const py::EigenDRef<const RowMatrixXd>& x, const Array<dou
   }
   const RowMatrixXd xm = x;  // a strided view (e.g. a column slice) becomes contiguous here
   const auto yv = span_of(y);
-  absl::StatusOr<DriverResult> result;
-  {
-    py::gil_scoped_release release;
-    result = driver_analysis(xm, yv, RidgeOptions{lambda, policy});
-  }
-  DriverResult r = value_or_throw(std::move(result));
-  py::dict d;
-  d["coefficient"] = py::cast(std::move(r.coefficient));
-  d["standardized"] = py::cast(std::move(r.standardized));
-  d["importance"] = py::cast(std::move(r.importance));
-  d["intercept"] = r.intercept;
-  d["r_squared"] = r.r_squared;
-  d["n_used"] = r.n_used;
-  return d;
+  const RidgeOptions options{lambda, policy};
+  return released([&] { return driver_analysis(xm, yv, options); });
+}
+
+/// A driver analysis' ridge fit as a read-only class.
+void bind_driver_result(py::module_& m) {
+  py::class_<DriverResult> c(m, "DriverResult",
+                             "A ridge regression of an outcome on its drivers (read-only).");
+  readonly(c, "coefficient", &DriverResult::coefficient, "Per driver, in the original units.");
+  readonly(c, "standardized", &DriverResult::standardized, "Standardised coefficients.");
+  readonly(c, "importance", &DriverResult::importance, "Relative importance; sums to 1.");
+  readonly(c, "intercept", &DriverResult::intercept);
+  readonly(c, "r_squared", &DriverResult::r_squared);
+  readonly(c, "n_used", &DriverResult::n_used, "Customers in the fit.");
 }
 
 py::list negative_terms_impl(const Array<std::int32_t>& group, std::int32_t n_groups,
@@ -247,20 +201,17 @@ py::list negative_terms_impl(const Array<std::int32_t>& group, std::int32_t n_gr
   const auto off = span_of(token_offsets);
   const auto tk = span_of(token);
   const auto c = span_of(contribution);
-  absl::StatusOr<std::vector<std::vector<TermCount>>> result;
-  {
-    py::gil_scoped_release release;
-    result = negative_terms(g, n_groups, ng, off, tk, c, top_n);
-  }
-  const auto groups = value_or_throw(std::move(result));
+  const auto groups =
+      released([&] { return negative_terms(g, n_groups, ng, off, tk, c, top_n); });
   py::list out;
   for (const auto& rows : groups) {
     py::dict d;
-    d["token"] = field<std::int32_t>(rows, [](const TermCount& x) { return x.token; });
-    d["n_responses"] = field<std::int64_t>(rows, [](const TermCount& x) { return x.n_responses; });
-    d["share"] = field<double>(rows, [](const TermCount& x) { return x.share; });
+    d["token"] = field_column<std::int32_t>(rows, [](const TermCount& x) { return x.token; });
+    d["n_responses"] =
+        field_column<std::int64_t>(rows, [](const TermCount& x) { return x.n_responses; });
+    d["share"] = field_column<double>(rows, [](const TermCount& x) { return x.share; });
     d["mean_contribution"] =
-        field<double>(rows, [](const TermCount& x) { return x.mean_contribution; });
+        field_column<double>(rows, [](const TermCount& x) { return x.mean_contribution; });
     out.append(d);
   }
   return out;
@@ -285,41 +236,32 @@ py::dict conversation_impl(const Array<std::int32_t>& conversation, std::int32_t
   o.jargon_cap = jargon_cap;
   o.repeat_similarity = repeat_similarity;
   if (weights.size() != 6) throw py::value_error("weights must have six entries");
-  o.weights = QualityWeights{weights[0], weights[1], weights[2], weights[3], weights[4], weights[5]};
+  o.weights =
+      QualityWeights{weights[0], weights[1], weights[2], weights[3], weights[4], weights[5]};
   const auto cv = span_of(conversation);
   const auto rl = span_of(role);
   const auto tm = span_of(time);
   const auto cp = span_of(compound);
-  absl::StatusOr<ConversationQuality> result;
-  {
-    py::gil_scoped_release release;
-    result = conversation_quality(cv, n_conversations, rl, tm, text, cp, o);
-  }
-  ConversationQuality q = value_or_throw(std::move(result));
+  ConversationQuality q =
+      released([&] { return conversation_quality(cv, n_conversations, rl, tm, text, cp, o); });
   py::dict d;
-  d["n_turns"] = column(q.n_turns);
-  d["n_agent_turns"] = column(q.n_agent_turns);
-  d["n_customer_turns"] = column(q.n_customer_turns);
+  d["n_turns"] = to_numpy(q.n_turns);
+  d["n_agent_turns"] = to_numpy(q.n_agent_turns);
+  d["n_customer_turns"] = to_numpy(q.n_customer_turns);
   d["sentiment_first"] = py::cast(q.sentiment_first);
   d["sentiment_last"] = py::cast(q.sentiment_last);
   d["sentiment_change"] = py::cast(q.sentiment_change);
   d["mean_delay"] = py::cast(q.mean_delay);
   d["max_delay"] = py::cast(q.max_delay);
-  d["agent_tokens"] = column(q.agent_tokens);
-  d["jargon_tokens"] = column(q.jargon_tokens);
+  d["agent_tokens"] = to_numpy(q.agent_tokens);
+  d["jargon_tokens"] = to_numpy(q.jargon_tokens);
   d["jargon_density"] = py::cast(q.jargon_density);
-  d["condescension"] = column(q.condescension);
-  d["impatience"] = column(q.impatience);
-  d["confusion"] = column(q.confusion);
-  d["repeated_questions"] = column(q.repeated_questions);
+  d["condescension"] = to_numpy(q.condescension);
+  d["impatience"] = to_numpy(q.impatience);
+  d["confusion"] = to_numpy(q.confusion);
+  d["repeated_questions"] = to_numpy(q.repeated_questions);
   d["quality"] = py::cast(q.quality);
   return d;
-}
-
-template <class T>
-std::vector<T> vector_of(const Array<T>& a) {
-  const auto s = span_of(a);
-  return {s.begin(), s.end()};
 }
 
 py::dict rollup_agents_impl(const Array<std::int32_t>& agent, std::int32_t n_agents,
@@ -333,34 +275,29 @@ py::dict rollup_agents_impl(const Array<std::int32_t>& agent, std::int32_t n_age
                             const Array<double>& sentiment_last,
                             const Array<double>& sentiment_change) {
   ConversationQuality q;
-  q.quality = Eigen::Map<const Eigen::VectorXd>(quality.data(), quality.size());
-  q.mean_delay = Eigen::Map<const Eigen::VectorXd>(mean_delay.data(), mean_delay.size());
-  q.sentiment_last = Eigen::Map<const Eigen::VectorXd>(sentiment_last.data(), sentiment_last.size());
-  q.sentiment_change =
-      Eigen::Map<const Eigen::VectorXd>(sentiment_change.data(), sentiment_change.size());
-  q.agent_tokens = vector_of(agent_tokens);
-  q.jargon_tokens = vector_of(jargon_tokens);
-  q.condescension = vector_of(condescension);
-  q.impatience = vector_of(impatience);
-  q.confusion = vector_of(confusion);
-  q.repeated_questions = vector_of(repeated_questions);
+  q.quality = vector_of(quality, "quality");
+  q.mean_delay = vector_of(mean_delay, "mean_delay");
+  q.sentiment_last = vector_of(sentiment_last, "sentiment_last");
+  q.sentiment_change = vector_of(sentiment_change, "sentiment_change");
+  q.agent_tokens = to_vector(agent_tokens);
+  q.jargon_tokens = to_vector(jargon_tokens);
+  q.condescension = to_vector(condescension);
+  q.impatience = to_vector(impatience);
+  q.confusion = to_vector(confusion);
+  q.repeated_questions = to_vector(repeated_questions);
   q.n_turns.assign(q.agent_tokens.size(), 0);
   const std::size_t n = q.n_turns.size();
-  for (auto size : {static_cast<std::size_t>(q.quality.size()), static_cast<std::size_t>(q.mean_delay.size()),
+  for (auto size : {static_cast<std::size_t>(q.quality.size()),
+                    static_cast<std::size_t>(q.mean_delay.size()),
                     static_cast<std::size_t>(q.sentiment_last.size()),
                     static_cast<std::size_t>(q.sentiment_change.size()), q.jargon_tokens.size(),
                     q.condescension.size(), q.impatience.size(), q.confusion.size(),
                     q.repeated_questions.size()})
     if (size != n) throw py::value_error("every per-conversation array must have the same length");
   const auto ag = span_of(agent);
-  absl::StatusOr<AgentRollup> result;
-  {
-    py::gil_scoped_release release;
-    result = rollup_agents(ag, n_agents, q);
-  }
-  AgentRollup a = value_or_throw(std::move(result));
+  AgentRollup a = released([&] { return rollup_agents(ag, n_agents, q); });
   py::dict d;
-  d["n_conversations"] = column(a.n_conversations);
+  d["n_conversations"] = to_numpy(a.n_conversations);
   d["mean_quality"] = py::cast(std::move(a.mean_quality));
   d["mean_delay"] = py::cast(std::move(a.mean_delay));
   d["jargon_density"] = py::cast(std::move(a.jargon_density));
@@ -372,19 +309,17 @@ py::dict rollup_agents_impl(const Array<std::int32_t>& agent, std::int32_t n_age
 }
 
 py::dict alerts_impl(const Array<std::int32_t>& customer, const Array<std::int32_t>& group,
-                     const OptArray<double>& nps, const OptArray<double>& compound,
-                     const OptArray<double>& rating_norm, const OptArray<std::uint8_t>& mismatch,
+                     const OptionalArray<double>& nps, const OptionalArray<double>& compound,
+                     const OptionalArray<double>& rating_norm,
+                     const OptionalArray<std::uint8_t>& mismatch,
                      const Array<double>& score, const Array<double>& time,
-                     const OptArray<std::uint8_t>& watch, bool detractor, double detractor_max,
+                     const OptionalArray<std::uint8_t>& watch, bool detractor, double detractor_max,
                      bool negative_text, double negative_text_threshold, bool use_mismatch,
                      bool satisfaction_drop, double drop_threshold, double period, double as_of) {
   AlertOptions o;
   o.detractor = detractor;
   o.detractor_max = detractor_max;
-  if (watch) {
-    const auto w = span_of(*watch);
-    o.watch.assign(w.begin(), w.end());
-  }
+  if (watch) o.watch = to_vector(*watch);
   o.negative_text = negative_text;
   o.negative_text_threshold = negative_text_threshold;
   o.mismatch = use_mismatch;
@@ -392,21 +327,21 @@ py::dict alerts_impl(const Array<std::int32_t>& customer, const Array<std::int32
   o.drop_threshold = drop_threshold;
   o.period = period;
   o.as_of = as_of;
-  const auto cu = span_of(customer), g = span_of(group);
-  const auto n = span_of(nps), c = span_of(compound);
-  const auto rn = span_of(rating_norm), s = span_of(score), t = span_of(time);
+  const auto cu = span_of(customer);
+  const auto g = span_of(group);
+  const auto n = span_of(nps);
+  const auto c = span_of(compound);
+  const auto rn = span_of(rating_norm);
+  const auto s = span_of(score);
+  const auto t = span_of(time);
   const auto mm = span_of(mismatch);
-  absl::StatusOr<AlertCases> result;
-  {
-    py::gil_scoped_release release;
-    result = satisfaction_alerts(cu, g, n, c, rn, mm, s, t, o);
-  }
-  AlertCases a = value_or_throw(std::move(result));
+  AlertCases a = released([&] { return satisfaction_alerts(cu, g, n, c, rn, mm, s, t, o); });
   py::dict d;
-  d["row"] = column(a.row);
-  d["customer"] = column(a.customer);
-  d["rule"] = field<std::int8_t>(a.rule, [](AlertRule r) { return static_cast<std::int8_t>(r); });
-  d["value"] = column(a.value);
+  d["row"] = to_numpy(a.row);
+  d["customer"] = to_numpy(a.customer);
+  d["rule"] =
+      field_column<std::int8_t>(a.rule, [](AlertRule r) { return static_cast<std::int8_t>(r); });
+  d["value"] = to_numpy(a.value);
   return d;
 }
 
@@ -414,16 +349,12 @@ py::dict trend_impl(const Array<std::int32_t>& group, std::int32_t n_groups,
                     const Array<double>& score, const Array<double>& time, double as_of,
                     double period) {
   const auto g = span_of(group);
-  const auto s = span_of(score), t = span_of(time);
-  absl::StatusOr<PeriodTrend> result;
-  {
-    py::gil_scoped_release release;
-    result = period_trend(g, n_groups, s, t, as_of, period);
-  }
-  PeriodTrend r = value_or_throw(std::move(result));
+  const auto s = span_of(score);
+  const auto t = span_of(time);
+  PeriodTrend r = released([&] { return period_trend(g, n_groups, s, t, as_of, period); });
   py::dict d;
-  d["n_current"] = column(r.n_current);
-  d["n_previous"] = column(r.n_previous);
+  d["n_current"] = to_numpy(r.n_current);
+  d["n_previous"] = to_numpy(r.n_previous);
   d["current"] = py::cast(std::move(r.current));
   d["previous"] = py::cast(std::move(r.previous));
   d["change"] = py::cast(std::move(r.change));
@@ -432,32 +363,14 @@ py::dict trend_impl(const Array<std::int32_t>& group, std::int32_t n_groups,
   return d;
 }
 
-py::dict simulate_conversations_impl(std::int64_t n_conversations, std::uint64_t seed,
-                                     std::int32_t n_agents, double bad_agent_share,
-                                     double bad_rate_good_agent, double bad_rate_bad_agent) {
-  const ConversationSimConfig c{n_conversations, seed, n_agents, bad_agent_share,
-                                bad_rate_good_agent, bad_rate_bad_agent};
-  absl::StatusOr<SimulatedConversations> result;
-  {
-    py::gil_scoped_release release;
-    result = simulate_conversations(c);
-  }
-  SimulatedConversations s = value_or_throw(std::move(result));
-  py::dict d;
-  d["conversation_id"] = column(s.conversation_id);
-  d["role"] = column(s.role);
-  d["time"] = column(s.time);
-  d["text"] = py::cast(std::move(s.text));
-  d["tone"] = column(s.tone);
-  d["agent"] = column(s.agent);
-  d["good"] = column(s.good);
-  d["agent_is_bad"] = column(s.agent_is_bad);
-  return d;
-}
-
 }  // namespace
 
 void register_satisfaction(py::module_& m) {
+  py::dict scales;  // the named rating scales, written once (satisfaction/common.hpp)
+  for (const auto& s : kRatingScales)
+    scales[py::str(s.name)] = py::make_tuple(s.scale.min, s.scale.max, s.scale.higher_is_better);
+  m.attr("RATING_SCALES") = scales;
+  bind_driver_result(m);
   m.def("csat_grouped", &csat_impl, "ratings"_a, "group"_a, "n_groups"_a, "scale_min"_a = 1.0,
         "scale_max"_a = 5.0, "satisfied_min"_a = 4.0,
         R"doc(CSAT per group: n, satisfied_share, mean (low level; see custinsight.csat).)doc");
@@ -507,11 +420,6 @@ void register_satisfaction(py::module_& m) {
         R"doc(Cases to follow up: row, customer, rule code (see ALERT_RULES), value.)doc");
   m.def("period_trend", &trend_impl, "group"_a, "n_groups"_a, "score"_a, "time"_a, "as_of"_a,
         "period"_a, R"doc(Mean score per group, current period against the previous one.)doc");
-  m.def("simulate_conversations", &simulate_conversations_impl, "n_conversations"_a = 2000,
-        "seed"_a = 11, "n_agents"_a = 20, "bad_agent_share"_a = 0.3,
-        "bad_rate_good_agent"_a = 0.15, "bad_rate_bad_agent"_a = 0.7,
-        R"doc(Seeded support transcripts with good/bad labels (see simulate_conversations.hpp).)doc");
-
   m.attr("ALERT_RULES") = py::cast(std::vector<std::string>{
       alert_rule_name(AlertRule::detractor), alert_rule_name(AlertRule::negative_text),
       alert_rule_name(AlertRule::mismatch), alert_rule_name(AlertRule::satisfaction_drop)});

@@ -1,6 +1,6 @@
 // Bindings for include/custinsight/sentiment/: lexicons, the analyser and batch scoring.
 
-#include "pybind11.hpp"
+#include "bindings.hpp"
 
 #include <cmath>
 #include <string>
@@ -56,24 +56,14 @@ py::dict scores_dict(const SentimentScores& s, bool raw) {
 py::dict polarity_scores_one(const SentimentAnalyzer& analyzer, const py::handle& text,
                              bool raw) {
   const std::string_view view = utf8_view(text.ptr(), [] { return "text"; });
-  absl::StatusOr<SentimentScores> result;
-  {
-    py::gil_scoped_release release;
-    result = analyzer.polarity_scores(view);
-  }
-  return scores_dict(value_or_throw(std::move(result)), raw);
+  return scores_dict(released([&] { return analyzer.polarity_scores(view); }), raw);
 }
 
 py::list contributions_one(const SentimentAnalyzer& analyzer, const py::handle& text,
                            std::size_t top_k) {
   const std::string_view view = utf8_view(text.ptr(), [] { return "text"; });
   std::vector<TokenContribution> top;
-  absl::StatusOr<SentimentScores> result;
-  {
-    py::gil_scoped_release release;
-    result = analyzer.polarity_scores(view, top_k, &top);
-  }
-  throw_if_error(result.status());
+  released([&] { return analyzer.polarity_scores(view, top_k, &top); });
   py::list out;
   for (auto& t : top) out.append(py::make_tuple(t.token, t.contribution));
   return out;
@@ -109,15 +99,11 @@ py::dict score_batch(const SentimentAnalyzer& analyzer, const py::sequence& text
     }
     keep.push_back(std::move(item));
   }
-  absl::StatusOr<SentimentBatch> result;
-  {
-    py::gil_scoped_release release;
-    result = score_texts(analyzer, views,
-                         any_missing ? std::span<const std::uint8_t>(missing)
-                                     : std::span<const std::uint8_t>{},
-                         SentimentBatchOptions{top_k, raw});
-  }
-  SentimentBatch b = value_or_throw(std::move(result));
+  const std::span<const std::uint8_t> missing_flags =
+      any_missing ? std::span<const std::uint8_t>(missing) : std::span<const std::uint8_t>{};
+  SentimentBatch b = released([&] {
+    return score_texts(analyzer, views, missing_flags, SentimentBatchOptions{top_k, raw});
+  });
   py::dict d;
   d["neg"] = to_numpy(b.neg);
   d["neu"] = to_numpy(b.neu);
@@ -197,13 +183,7 @@ void register_sentiment(py::module_& m) {
       .def_static(
           "from_file",
           [](const std::string& path, const std::string& format, double scale) {
-            SentimentLexicon out;
-            absl::StatusOr<SentimentLexicon> r;
-            {
-              py::gil_scoped_release release;
-              r = SentimentLexicon::from_file(path, format, scale);
-            }
-            return value_or_throw(std::move(r));
+            return released([&] { return SentimentLexicon::from_file(path, format, scale); });
           },
           "path"_a, "format"_a = "vader", "scale"_a = 1.0,
           R"doc(Read a lexicon file in "vader" or "afinn" format.)doc")

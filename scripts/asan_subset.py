@@ -4,9 +4,10 @@ what they cover, and writes them to tests/python/asan_subset.txt.
     .venv/bin/python scripts/asan_subset.py        (about twice a plain pytest run)
 
 It runs every Python test once with the plugin tests/python/core_calls.py, which records the
-functions of custinsight._core each test calls and its time, then picks tests greedily, each
-time the one that adds the most not-yet-covered _core functions per second, until every _core
-function that any test calls is covered. The tests of the bad-input matrix, the robustness
+functions of custinsight._core each test calls, named by their submodule
+(``rfm.rfm_summary_ticks``, ``loyalty.BetaGeoModel.fit``; ``set_num_threads`` at the top), and
+its time, then picks tests greedily, each time the one that adds the most not-yet-covered _core
+functions per second, until every _core function that any test calls is covered. The tests of the bad-input matrix, the robustness
 tests and the thread tests are taken whole besides: their point is the odd inputs and the
 threads that the sanitizers check, not the functions they reach. Rerun after adding bindings
 or moving tests; scripts/pytest-asan fails on a listed test that no longer exists.

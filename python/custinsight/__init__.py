@@ -16,6 +16,7 @@ except ImportError as err:  # pragma: no cover - only when the package was not b
     ) from err
 
 from ._core import num_threads, set_num_threads
+from ._errors import NotFittedError
 from .churn import ChurnModel, CoxPHModel, cross_val_predict
 from .churn_features import churn_backtest, churn_features
 from .churn_metrics import (brier_score, calibration_table, churn_metrics, lift_at, log_loss,
@@ -120,6 +121,7 @@ __all__ = [
     "log_loss",
     "ModifiedBetaGeoModel",
     "negative_terms",
+    "NotFittedError",
     "nps",
     "nps_by",
     "NpsResult",

@@ -73,11 +73,11 @@ def _as_of(text: str) -> Any:
     from . import _core
     from ._validate import show_value
 
-    parsed = _core.insight_parse_datetimes([text.strip()])
+    parsed = _core.insight.parse_datetimes([text.strip()])
     if int(parsed["bad"]) >= 0:
         if parsed["out_of_range"]:
             raise ValueError(f"--as-of {show_value(text)} is out of range "
-                             f"({_core.INSIGHT_DATE_RANGE})")
+                             f"({_core.insight.DATE_RANGE})")
         raise ValueError(f"--as-of {show_value(text)} is not a date (expected YYYY-MM-DD or "
                          "YYYY-MM-DD HH:MM:SS, optionally with Z or an offset such as +02:00)")
     return pd.Timestamp(int(parsed["ns"][0]), unit="ns")

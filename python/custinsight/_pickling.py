@@ -47,7 +47,7 @@ def _lookup(cache: OrderedDict[Any, Any], key: Any) -> Any:
 
 
 def lexicon_state(core_lexicon: Any) -> tuple[str, bytes]:
-    """(digest, payload) of a ``_core.SentimentLexicon``: its sorted entries, pickled."""
+    """(digest, payload) of a ``_core.sentiment.SentimentLexicon``: its sorted entries, pickled."""
     cached = _digests.get(id(core_lexicon))
     if cached is not None and cached[0] is core_lexicon:
         return cached[1], cached[2]
@@ -68,7 +68,7 @@ def _core_lexicon(digest: str, payload: bytes) -> Any:
     if hashlib.sha256(payload).hexdigest() != digest:
         raise ValueError("pickled lexicon is corrupt: its entries do not match their digest")
     tokens, emoji = pickle.loads(payload)
-    lex = _core.SentimentLexicon()
+    lex = _core.sentiment.SentimentLexicon()
     for token, valence in tokens:
         lex.set(token, valence)
     for key, description in emoji:
@@ -101,7 +101,10 @@ def restore_analyzer(digest: str, payload: bytes, corrected: bool) -> Any:
 
 def reduce_model(model: Any) -> tuple[Any, tuple[Any, ...]]:
     """``__reduce__`` of a loyalty model: the core model as JSON text (None when not fitted)
-    and the Python attributes (settings, and the fit data when there is some)."""
+    and the Python attributes (settings, and the fit data when there is some).
+
+    This and :func:`restore_model` are the pickling protocol of ``loyalty._Model``: they read
+    and set its ``_model`` (the C++ model) and ``_info`` (its FitResult) directly."""
     state = {k: v for k, v in model.__dict__.items() if k not in ("_model", "_info")}
     text = None if model._info is None else model._model.to_json()
     return restore_model, (type(model), text, state)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._errors import NotFittedError
 from ._validate import as_float_array
 
 __all__ = ["ChurnModel", "CoxPHModel", "cross_val_predict"]
@@ -104,18 +105,17 @@ class _FittedModel:
 
     def _fitted(self) -> Any:
         if self._model is None:
-            raise RuntimeError(f"this {type(self).__name__} is not fitted yet: call "
-                               f"{self._FIT_CALL} first")
+            raise NotFittedError.of(self, f"{self._FIT_CALL} or load()")
         return self._model
 
     @property
     def feature_names_(self) -> list[str]:
-        return list(self._fitted().scaling["feature_names"])
+        return list(self._fitted().scaling.feature_names)
 
     @property
     def constant_features_(self) -> list[str]:
         s = self._fitted().scaling
-        return [n for n, c in zip(s["feature_names"], s["constant"]) if c]
+        return [n for n, c in zip(s.feature_names, s.constant) if c]
 
     def to_json(self) -> str:
         """The fitted model as JSON (model type, format and library versions included)."""
@@ -206,7 +206,7 @@ class ChurnModel(_FittedModel):
         weights = _optional_weights(sample_weight, matrix.shape[0])
         cw0, cw1 = self._class_weights(labels, weights)
         C = float(self.C)
-        self._model = _core.fit_logistic(
+        self._model = _core.churn.fit_logistic(
             matrix, labels, weights, names, C=C, standardize=bool(self.standardize),
             class_weight_negative=cw0, class_weight_positive=cw1,
             impute_missing=bool(self.impute_missing), max_iter=int(self.max_iter), tol=float(self.tol))
@@ -269,14 +269,14 @@ class ChurnModel(_FittedModel):
             table["odds_ratio_per_sd"] = np.exp(coef_z)
             table.loc["intercept", "odds_ratio_per_sd"] = np.nan
         table.loc["intercept", "odds_ratio"] = np.nan
-        table["constant"] = [False, *(bool(c) for c in m.scaling["constant"])]
+        table["constant"] = [False, *(bool(c) for c in m.scaling.constant)]
         return table
 
     # -- scoring ---------------------------------------------------------------------------
     def decision_function(self, X: Any) -> np.ndarray:
         """Log-odds of churn for every row."""
         matrix, _, _ = _feature_matrix(X, self.feature_names_)
-        log_odds, _, _ = _core.logistic_drivers(self._fitted(), matrix, 0)
+        log_odds, _, _ = _core.churn.logistic_drivers(self._fitted(), matrix, 0)
         return log_odds
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -298,7 +298,7 @@ class ChurnModel(_FittedModel):
         names = self.feature_names_
         matrix, _, index = _feature_matrix(X, names)
         k = min(int(top_k), len(names))
-        log_odds, driver, contribution = _core.logistic_drivers(self._fitted(), matrix, k)
+        log_odds, driver, contribution = _core.churn.logistic_drivers(self._fitted(), matrix, k)
         probability = 1.0 / (1.0 + np.exp(-log_odds))
         return _driver_frame(names, index, "log_odds", log_odds, driver, contribution,
                              {"churn_probability": probability})
@@ -306,12 +306,12 @@ class ChurnModel(_FittedModel):
     # -- persistence -----------------------------------------------------------------------
     @classmethod
     def from_json(cls, text: str) -> ChurnModel:
-        core = _core.LogisticModel.from_json(text)
+        core = _core.churn.LogisticModel.from_json(text)
         options = json.loads(text).get("options", {})
         weights = options.get("class_weight", [1.0, 1.0])
         model = cls(C=float(core.C), standardize=bool(core.standardize),
                     class_weight=None if weights == [1.0, 1.0] else {0: weights[0], 1: weights[1]},
-                    impute_missing=bool(core.scaling["impute_missing"]),
+                    impute_missing=bool(core.scaling.impute_missing),
                     max_iter=int(options.get("max_iter", 100)), tol=float(options.get("tol", 1e-10)))
         model._model = core
         return model
@@ -367,7 +367,7 @@ class CoxPHModel(_FittedModel):
             if len(v) != matrix.shape[0]:
                 raise ValueError(f"{name} has length {len(v)} but X has {matrix.shape[0]} rows")
         weights = _optional_weights(sample_weight, matrix.shape[0])
-        self._model = _core.fit_cox(matrix, t, e, weights, names, penalizer=float(self.penalizer),
+        self._model = _core.churn.fit_cox(matrix, t, e, weights, names, penalizer=float(self.penalizer),
                                     ties=str(self.ties), standardize=bool(self.standardize),
                                     impute_missing=bool(self.impute_missing),
                                     max_iter=int(self.max_iter), tol=float(self.tol))
@@ -405,7 +405,7 @@ class CoxPHModel(_FittedModel):
     def predict_log_relative_risk(self, X: Any) -> np.ndarray:
         """log(hazard / hazard of the average training customer) for every row."""
         matrix, _, _ = _feature_matrix(X, self.feature_names_)
-        return _core.cox_drivers(self._fitted(), matrix, 0)[0]
+        return _core.churn.cox_drivers(self._fitted(), matrix, 0)[0]
 
     def predict_relative_risk(self, X: Any) -> np.ndarray:
         """Hazard relative to the average training customer (lifelines' partial hazard)."""
@@ -419,17 +419,17 @@ class CoxPHModel(_FittedModel):
         names = self.feature_names_
         matrix, _, index = _feature_matrix(X, names)
         k = min(int(top_k), len(names))
-        log_rr, driver, contribution = _core.cox_drivers(self._fitted(), matrix, k)
+        log_rr, driver, contribution = _core.churn.cox_drivers(self._fitted(), matrix, k)
         return _driver_frame(names, index, "log_relative_risk", log_rr, driver, contribution,
                              {"relative_risk": np.exp(log_rr)})
 
     @classmethod
     def from_json(cls, text: str) -> CoxPHModel:
-        core = _core.CoxModel.from_json(text)
+        core = _core.churn.CoxModel.from_json(text)
         options = json.loads(text).get("options", {})
         model = cls(penalizer=float(core.penalizer), ties=str(core.ties),
                     standardize=bool(options.get("standardize", True)),
-                    impute_missing=bool(core.scaling["impute_missing"]),
+                    impute_missing=bool(core.scaling.impute_missing),
                     max_iter=int(options.get("max_iter", 100)), tol=float(options.get("tol", 1e-10)))
         model._model = core
         return model

@@ -32,26 +32,26 @@ def roc_auc(y_true: Any, y_score: Any, sample_weight: Any = None) -> float:
     non-churner, ties counting one half (Mann-Whitney with average ranks; equals scikit-learn's
     ``roc_auc_score``)."""
     y, s, w = _inputs(y_true, y_score, sample_weight, "y_score")
-    return float(_core.roc_auc(y, s, w))
+    return float(_core.churn.roc_auc(y, s, w))
 
 
 def brier_score(y_true: Any, y_prob: Any, sample_weight: Any = None) -> float:
     """Weighted mean of (probability - outcome)^2; lower is better."""
     y, s, w = _inputs(y_true, y_prob, sample_weight, "y_prob")
-    return float(_core.brier_score(y, s, w))
+    return float(_core.churn.brier_score(y, s, w))
 
 
 def log_loss(y_true: Any, y_prob: Any, sample_weight: Any = None, eps: float = 1e-15) -> float:
     """Weighted mean negative log-likelihood; probabilities are clipped to [eps, 1 - eps]."""
     y, s, w = _inputs(y_true, y_prob, sample_weight, "y_prob")
-    return float(_core.log_loss(y, s, w, eps))
+    return float(_core.churn.log_loss(y, s, w, eps))
 
 
 def lift_at(y_true: Any, y_score: Any, fraction: float = 0.1, sample_weight: Any = None) -> float:
     """Churn rate among the top ``fraction`` of customers by score over the overall churn
     rate. A tie group straddling the cut enters pro rata, so row order never matters."""
     y, s, w = _inputs(y_true, y_score, sample_weight, "y_score")
-    return float(_core.lift_at(y, s, float(fraction), w))
+    return float(_core.churn.lift_at(y, s, float(fraction), w))
 
 
 def calibration_table(y_true: Any, y_prob: Any, n_bins: int = 10,
@@ -62,7 +62,7 @@ def calibration_table(y_true: Any, y_prob: Any, n_bins: int = 10,
     if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)):
         raise TypeError(f"n_bins={n_bins!r} must be an integer")
     y, s, w = _inputs(y_true, y_prob, sample_weight, "y_prob")
-    out = _core.calibration_table(y, s, w, int(n_bins))
+    out = _core.churn.calibration_table(y, s, w, int(n_bins))
     index = pd.Index(out.pop("bin"), name="bin")
     return pd.DataFrame(out, index=index)
 

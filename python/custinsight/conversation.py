@@ -28,13 +28,13 @@ __all__ = [
 ]
 
 #: Technical terms of IT and telecom support counted in agent turns.
-DEFAULT_JARGON: tuple[str, ...] = tuple(_core.DEFAULT_JARGON)
+DEFAULT_JARGON: tuple[str, ...] = tuple(_core.satisfaction.DEFAULT_JARGON)
 #: Condescension cues in agent turns ("obviously", "it's simple", "you should know" ...).
-DEFAULT_CONDESCENSION: tuple[str, ...] = tuple(_core.DEFAULT_CONDESCENSION)
+DEFAULT_CONDESCENSION: tuple[str, ...] = tuple(_core.satisfaction.DEFAULT_CONDESCENSION)
 #: Impatience cues in agent turns ("as I already said", "I don't have all day" ...).
-DEFAULT_IMPATIENCE: tuple[str, ...] = tuple(_core.DEFAULT_IMPATIENCE)
+DEFAULT_IMPATIENCE: tuple[str, ...] = tuple(_core.satisfaction.DEFAULT_IMPATIENCE)
 #: Signs of confusion in customer turns ("what do you mean", "I don't understand" ...).
-DEFAULT_CONFUSION: tuple[str, ...] = tuple(_core.DEFAULT_CONFUSION)
+DEFAULT_CONFUSION: tuple[str, ...] = tuple(_core.satisfaction.DEFAULT_CONFUSION)
 
 _WEIGHT_NAMES = ("ending", "improvement", "responsiveness", "plain_words", "courtesy", "clarity")
 _DEFAULT_WEIGHTS = dict(zip(_WEIGHT_NAMES, (0.2, 0.2, 0.15, 0.15, 0.15, 0.15)))
@@ -152,7 +152,7 @@ def conversation_quality(
         if unknown:
             raise ValueError(f"unknown quality weights {sorted(unknown)}; known: {list(_WEIGHT_NAMES)}")
         w.update({k: float(v) for k, v in weights.items()})
-    raw = _call(_core.conversation_quality, "conversation_quality", codes.astype(np.int32),
+    raw = _call(_core.satisfaction.conversation_quality, "conversation_quality", codes.astype(np.int32),
                 len(ids), role, np.ascontiguousarray(time, dtype=np.float64), text,
                 np.ascontiguousarray(compound, dtype=np.float64),
                 jargon=_vocabulary(jargon, "jargon"),
@@ -182,7 +182,7 @@ def agent_report(quality: pd.DataFrame, *, agent_col: str = "agent") -> pd.DataF
     def col(name: str, dtype: Any) -> np.ndarray:
         return np.ascontiguousarray(quality[name].to_numpy(), dtype=dtype)
 
-    raw = _call(_core.rollup_agents, "agent_report", codes.astype(np.int32), len(agents),
+    raw = _call(_core.satisfaction.rollup_agents, "agent_report", codes.astype(np.int32), len(agents),
                 col("quality", np.float64), col("mean_delay", np.float64),
                 col("agent_tokens", np.int64), col("jargon_tokens", np.int64),
                 col("condescension", np.int32), col("impatience", np.int32),
@@ -218,7 +218,7 @@ def simulate_conversations(
                         ("n_agents", n_agents)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
             raise TypeError(f"{name}={value!r} must be an integer")
-    raw = _call(_core.simulate_conversations, "simulate_conversations", int(n_conversations),
+    raw = _call(_core.simulation.simulate_conversations, "simulate_conversations", int(n_conversations),
                 int(seed), int(n_agents), float(bad_agent_share), float(bad_rate_good_agent),
                 float(bad_rate_bad_agent))
     names = np.array([f"agent_{a:02d}" for a in range(n_agents)], dtype=object)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._errors import NotFittedError
 from ._validate import as_float_array
 
 __all__ = [
@@ -67,8 +68,17 @@ def _result(values: np.ndarray, index: pd.Index | None, scalar: bool, name: str 
     return values
 
 
+# The attributes of a fit result that are per parameter; fit_info_ holds the others.
+_PER_PARAMETER = ("params", "standard_errors", "covariance")
+
+
 class _Model:
-    """Fit state, parameters, summary and JSON files shared by every model."""
+    """Fit state, parameters, summary and JSON files shared by every model.
+
+    ``_model`` is the C++ model (``_core.loyalty.<Name>``) and ``_info`` the
+    ``_core.loyalty.FitResult`` of its fit, None before fit; ``custinsight._pickling`` reads
+    and restores the two as this class' pickling protocol (``__reduce__``).
+    """
 
     _core_class: ClassVar[type]
 
@@ -79,16 +89,17 @@ class _Model:
             raise ValueError(f"penalizer_coef={penalizer_coef!r}: must be finite and >= 0")
         self.penalizer_coef = float(penalizer_coef)
         self._model = self._core_class()
-        self._info: dict[str, Any] | None = None
+        self._info: Any = None
 
     # -- state -------------------------------------------------------------------------
     @property
     def param_names(self) -> list[str]:
         return list(self._core_class.param_names)
 
-    def _require_fitted(self) -> dict[str, Any]:
+    def _require_fitted(self) -> Any:
+        """The fit result; NotFittedError before fit() or load()."""
         if self._info is None:
-            raise ValueError(f"{type(self).__name__} is not fitted: call fit() or load() first")
+            raise NotFittedError.of(self)
         return self._info
 
     def _adopt(self) -> None:
@@ -108,15 +119,15 @@ class _Model:
     @property
     def params_(self) -> pd.Series:
         """Fitted parameters, named as in lifetimes."""
-        return pd.Series(self._require_fitted()["params"], index=self.param_names, dtype=float)
+        return pd.Series(self._require_fitted().params, index=self.param_names, dtype=float)
 
     @property
     def standard_errors_(self) -> pd.Series:
-        return pd.Series(self._require_fitted()["standard_errors"], index=self.param_names)
+        return pd.Series(self._require_fitted().standard_errors, index=self.param_names)
 
     @property
     def variance_matrix_(self) -> pd.DataFrame:
-        cov = self._require_fitted()["covariance"]
+        cov = self._require_fitted().covariance
         return pd.DataFrame(cov, index=self.param_names, columns=self.param_names)
 
     @property
@@ -133,21 +144,24 @@ class _Model:
     @property
     def log_likelihood_(self) -> float:
         """Total log-likelihood over customers, unpenalised, in the data's own time unit."""
-        return float(self._require_fitted()["log_likelihood"])
+        return float(self._require_fitted().log_likelihood)
 
     @property
     def AIC_(self) -> float:
-        return float(self._require_fitted()["aic"])
+        return float(self._require_fitted().aic)
 
     @property
     def BIC_(self) -> float:
-        return float(self._require_fitted()["bic"])
+        return float(self._require_fitted().bic)
 
     @property
     def fit_info_(self) -> dict[str, Any]:
         """Convergence and data summary of the fit (iterations, gradient norm, patterns, ...)."""
-        return {k: v for k, v in self._require_fitted().items()
-                if k not in ("params", "standard_errors", "covariance")}
+        info = self._require_fitted()
+        # Every read-only attribute of the bound FitResult, in the order the binding defines
+        # them: a field added in C++ appears here without a second list to update.
+        return {name: getattr(info, name) for name, attr in vars(type(info)).items()
+                if isinstance(attr, property) and name not in _PER_PARAMETER}
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # The core model crosses processes as its JSON text (see _pickling).
@@ -160,7 +174,7 @@ class _Model:
             return f"<custinsight.{type(self).__name__}>"
         params = ", ".join(f"{k}: {v:.2f}" for k, v in self.params_.items())
         return (f"<custinsight.{type(self).__name__}: fitted with "
-                f"{self._info['n_customers']:.0f} subjects, {params}>")
+                f"{self._info.n_customers:.0f} subjects, {params}>")
 
     # -- files -------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -299,12 +313,51 @@ class _TransactionModel(_Model):
         return self._model.conditional_probability_alive_matrix(int(max_frequency),
                                                                 int(max_recency))
 
+    def customer_lifetime_value(self, frequency: Any, recency: Any, T: Any, expected_spend: Any,
+                                time: int = 12, discount_rate: float = 0.01,
+                                freq: str | float = "D") -> Any:
+        """Discounted CLV over ``time`` months from this model's purchase predictions.
+
+        Each month's expected purchases times ``expected_spend`` (each customer's expected
+        spend per purchase, e.g. from :meth:`GammaGammaModel.conditional_expected_average_profit`),
+        discounted by ``(1 + discount_rate) ** month``, as lifetimes defines CLV.
+
+        Parameters
+        ----------
+        frequency, recency, T : array_like
+            each customer's history, in the model's time unit
+        expected_spend : array_like
+            expected spend per purchase, per customer (or one value for all)
+        time : int
+            months to sum over
+        discount_rate : float
+            monthly discount rate
+        freq : str or float
+            the time unit of recency and T: 'W' (4.345 per month), 'M', 'D' (30) or 'H' (720),
+            or the number of those units in a month
+        """
+        self._require_fitted()
+        if isinstance(time, bool) or not isinstance(time, (int, np.integer)):
+            raise TypeError(f"time={time!r} must be a whole number of months")
+        if isinstance(freq, str):
+            per_month = _core.loyalty.periods_per_month(freq)
+        elif isinstance(freq, (int, float, np.integer, np.floating)) and not isinstance(freq, bool):
+            per_month = float(freq)
+        else:
+            raise TypeError(f"freq={freq!r} must be 'W', 'M', 'D', 'H' or a number of time "
+                            "units per month")
+        (f, r, t, spend), index, scalar = _arrays(frequency=frequency, recency=recency, T=T,
+                                                   expected_spend=expected_spend)
+        clv = self._model.customer_lifetime_value(f, r, t, spend, int(time), float(discount_rate),
+                                                  per_month)
+        return _result(clv, index, scalar, name="clv")
+
 
 class BetaGeoModel(_TransactionModel):
     """BG/NBD (Fader, Hardie & Lee 2005): Poisson purchases at a Gamma(r, alpha) rate, and a
     Beta(a, b) chance of dropping out after each repeat purchase. lifetimes' BetaGeoFitter."""
 
-    _core_class = _core.BetaGeoModel
+    _core_class = _core.loyalty.BetaGeoModel
 
     def probability_of_n_purchases_up_to_time(self, t: float, n: int) -> float:
         """P(N(t) = n) for a newly acquired customer (FHL 2005, eq. 8)."""
@@ -316,14 +369,14 @@ class ModifiedBetaGeoModel(BetaGeoModel):
     """MBG/NBD (Batislam, Denizel & Filiztekin 2007): BG/NBD where customers may also drop out
     right after their first purchase. lifetimes' ModifiedBetaGeoFitter."""
 
-    _core_class = _core.ModifiedBetaGeoModel
+    _core_class = _core.loyalty.ModifiedBetaGeoModel
 
 
 class ParetoNBDModel(_TransactionModel):
     """Pareto/NBD (Schmittlein, Morrison & Colombo 1987): Poisson purchases at a Gamma(r, alpha)
     rate and exponential lifetimes at a Gamma(s, beta) rate. lifetimes' ParetoNBDFitter."""
 
-    _core_class = _core.ParetoNBDModel
+    _core_class = _core.loyalty.ParetoNBDModel
 
 
 
@@ -343,7 +396,7 @@ class BetaGeoBetaBinomModel(_Model):
     """BG/BB (Fader, Hardie & Shang 2010) for discrete opportunities: buy with p ~ Beta(alpha,
     beta), drop out with theta ~ Beta(gamma, delta). lifetimes' BetaGeoBetaBinomFitter."""
 
-    _core_class = _core.BetaGeoBetaBinomModel
+    _core_class = _core.loyalty.BetaGeoBetaBinomModel
 
     def fit(self, frequency: Any, recency: Any, n_periods: Any, weights: Any = None,
             initial_params: Any = None, verbose: bool = False, tol: float | None = None,
@@ -386,7 +439,7 @@ class GammaGammaModel(_Model):
     """Gamma-Gamma spend model (Fader & Hardie; Colombo & Jiang 1999), parameters p, q, v.
     lifetimes' GammaGammaFitter."""
 
-    _core_class = _core.GammaGammaModel
+    _core_class = _core.loyalty.GammaGammaModel
 
     def fit(self, frequency: Any, monetary_value: Any, weights: Any = None,
             initial_params: Any = None, verbose: bool = False, tol: float | None = None,
@@ -426,14 +479,11 @@ class GammaGammaModel(_Model):
         if not isinstance(transaction_prediction_model, _TransactionModel):
             raise TypeError("transaction_prediction_model must be a fitted BetaGeoModel, "
                             "ModifiedBetaGeoModel or ParetoNBDModel")
-        transaction_prediction_model._require_fitted()
-        if isinstance(time, bool) or not isinstance(time, (int, np.integer)):
-            raise TypeError(f"time={time!r} must be a whole number of months")
         (f, r, t, m), index, scalar = _arrays(frequency=frequency, recency=recency, T=T,
                                                monetary_value=monetary_value)
         spend = self._model.conditional_expected_average_profit(f, m)
-        clv = transaction_prediction_model._model.customer_lifetime_value(
-            f, r, t, spend, int(time), float(discount_rate), _core.periods_per_month(freq))
+        clv = transaction_prediction_model.customer_lifetime_value(
+            f, r, t, spend, time=time, discount_rate=discount_rate, freq=freq)
         return _result(clv, index, scalar, name="clv")
 
 

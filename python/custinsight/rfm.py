@@ -83,11 +83,11 @@ def rfm_summary_arrays(
         tick, offset = _period_spec(freq)
         end = int(times.max()) if observation_period_end is None else _to_ns(
             "observation_period_end", observation_period_end)
-        out = _core.rfm_summary_ticks(ids, times, amount, end, tick, offset, multiplier,
+        out = _core.rfm.rfm_summary_ticks(ids, times, amount, end, tick, offset, multiplier,
                                       include_first_transaction)
     else:
         end = float(times.max()) if observation_period_end is None else float(observation_period_end)
-        out = _core.rfm_summary_float(ids, times, amount, end, 1.0, 0.0, multiplier,
+        out = _core.rfm.rfm_summary_float(ids, times, amount, end, 1.0, 0.0, multiplier,
                                       include_first_transaction)
     if uniques is not None:
         out["customer_id"] = uniques[out["customer_id"]]
@@ -198,9 +198,9 @@ def _calibration_and_holdout_core(ids: np.ndarray, times: np.ndarray, is_datetim
         cal = _to_ns("calibration_period_end", calibration_period_end)
         end = int(times.max()) if observation_period_end is None else _to_ns(
             "observation_period_end", observation_period_end)
-        return _core.calibration_and_holdout_ticks(ids, times, amount, cal, end, tick, offset,
+        return _core.rfm.calibration_and_holdout_ticks(ids, times, amount, cal, end, tick, offset,
                                                    multiplier, include_first_transaction)
     cal = float(calibration_period_end)
     end = float(times.max()) if observation_period_end is None else float(observation_period_end)
-    return _core.calibration_and_holdout_float(ids, times, amount, cal, end, 1.0, 0.0, multiplier,
+    return _core.rfm.calibration_and_holdout_float(ids, times, amount, cal, end, 1.0, 0.0, multiplier,
                                                include_first_transaction)

@@ -46,7 +46,7 @@ __all__ = [
 #: (include/custinsight/satisfaction/common.hpp), shared with the insight settings and
 #: custinsight-score. csat: 1-5 or 1-7; ces_7: "the company made it easy" (7 is easiest);
 #: ces_5_effort: "how much effort" (1 is least effort).
-SCALES: dict[str, tuple[float, float, bool]] = dict(_core.RATING_SCALES)
+SCALES: dict[str, tuple[float, float, bool]] = dict(_core.satisfaction.RATING_SCALES)
 
 _NS_PER_DAY = 86_400 * 10**9
 
@@ -240,13 +240,13 @@ def _csat_raw(ratings: Any, codes: np.ndarray, n_groups: int, scale: Any,
         raise ValueError(f"scale={scale!r}: CSAT needs a scale where higher is better")
     threshold = hi - 1.0 if satisfied_min is None else float(satisfied_min)
     values = as_float_array(name, ratings, allow_nan=True)
-    return _call(_core.csat_grouped, name, values, codes, n_groups, lo, hi, threshold)
+    return _call(_core.satisfaction.csat_grouped, name, values, codes, n_groups, lo, hi, threshold)
 
 
 def _nps_raw(scores: Any, codes: np.ndarray, n_groups: int, confidence: float, method: str,
              n_bootstrap: int, seed: int, name: str) -> dict[str, np.ndarray]:
     values = as_float_array(name, scores, allow_nan=True)
-    return _call(_core.nps_grouped, name, values, codes, n_groups, float(confidence), method,
+    return _call(_core.satisfaction.nps_grouped, name, values, codes, n_groups, float(confidence), method,
                  int(n_bootstrap), int(seed))
 
 
@@ -254,7 +254,7 @@ def _ces_raw(ratings: Any, codes: np.ndarray, n_groups: int, scale: Any,
              name: str) -> dict[str, np.ndarray]:
     lo, hi, higher = _scale(scale)
     values = as_float_array(name, ratings, allow_nan=True)
-    return _call(_core.ces_grouped, name, values, codes, n_groups, lo, hi, higher)
+    return _call(_core.satisfaction.ces_grouped, name, values, codes, n_groups, lo, hi, higher)
 
 
 def _one(raw: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -428,7 +428,7 @@ def satisfaction_scores(
         times, is_datetime = _time_days(df[time_col], time_col)
         as_of_days = _as_of_days(as_of, is_datetime, float(times.max()))
     half_life = np.inf if half_life_days is None else float(half_life_days)
-    raw = _call(_core.weighted_satisfaction, "satisfaction_scores", rating=rating,
+    raw = _call(_core.satisfaction.weighted_satisfaction, "satisfaction_scores", rating=rating,
                 rename=_columns_named(rating=rating_col, compound=sentiment_col, time=time_col),
                 scale_index=scale_index, scales=scales, compound=compound, time=times,
                 rating_weight=float(rating_weight), text_weight=float(text_weight),
@@ -483,7 +483,7 @@ def customer_satisfaction(scores: pd.DataFrame, *, trend_days: float = 30.0) -> 
         tcodes, tlabels = _group_codes(scores["touchpoint"], "touchpoint")
     else:
         tcodes, tlabels = np.full(len(scores), -1, np.int32), pd.Index([])
-    raw = _call(_core.rollup_customers, "customer_satisfaction", codes, len(labels),
+    raw = _call(_core.satisfaction.rollup_customers, "customer_satisfaction", codes, len(labels),
                 scores["score"].to_numpy(np.float64), scores["weight"].to_numpy(np.float64),
                 times, tcodes, scores["negative"].to_numpy(np.uint8),
                 scores["mismatch"].to_numpy(np.uint8))
@@ -540,7 +540,7 @@ def segment_report(
         _check_scores(scores)
         if len(scores) != len(df) or not scores.index.equals(df.index):
             raise ValueError("scores must be satisfaction_scores of the same rows as df")
-        r = _call(_core.rollup_groups, "segment_report", codes, g,
+        r = _call(_core.satisfaction.rollup_groups, "segment_report", codes, g,
                   scores["score"].to_numpy(np.float64), scores["weight"].to_numpy(np.float64),
                   scores["sentiment"].to_numpy(np.float64), scores["negative"].to_numpy(np.uint8),
                   scores["mismatch"].to_numpy(np.uint8))
@@ -573,7 +573,7 @@ def touchpoint_report(
         return out
     codes, labels = _group_codes(df[touchpoint_col], touchpoint_col,
                                  known=tuple(_core.TOUCHPOINTS))
-    cons = _call(_core.touchpoint_consistency, "touchpoint_report", codes, len(labels),
+    cons = _call(_core.satisfaction.touchpoint_consistency, "touchpoint_report", codes, len(labels),
                  scores["score"].to_numpy(np.float64), scores["weight"].to_numpy(np.float64),
                  float(alpha), float(min_effective_n))
     frame = pd.DataFrame({"difference": cons["difference"], "z": cons["z"],

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 #: Names of the alert rules, in the order of their codes.
-ALERT_RULES: tuple[str, ...] = tuple(_core.ALERT_RULES)
+ALERT_RULES: tuple[str, ...] = tuple(_core.satisfaction.ALERT_RULES)
 
 
 def driver_analysis(
@@ -89,14 +89,14 @@ def driver_analysis(
             return f"{driver_cols[int(m.group(1))]}{m.group(2)}"
         return re.sub(r"^y\b", target_col, message)
 
-    raw = _call(_core.driver_analysis, "driver_analysis", np.ascontiguousarray(x), y,
+    raw = _call(_core.satisfaction.driver_analysis, "driver_analysis", np.ascontiguousarray(x), y,
                 ridge=float(ridge), missing=missing, rename=rename)
-    out = pd.DataFrame({"coefficient": raw["coefficient"], "standardized": raw["standardized"],
-                        "importance": raw["importance"]},
+    out = pd.DataFrame({"coefficient": raw.coefficient, "standardized": raw.standardized,
+                        "importance": raw.importance},
                        index=pd.Index(driver_cols, name="driver"))
     out = out.sort_values("importance", ascending=False)
-    out.attrs.update(intercept=float(raw["intercept"]), r_squared=float(raw["r_squared"]),
-                     n_used=int(raw["n_used"]))
+    out.attrs.update(intercept=float(raw.intercept), r_squared=float(raw.r_squared),
+                     n_used=int(raw.n_used))
     return out
 
 
@@ -158,7 +158,7 @@ def negative_terms(
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     flat_tokens = tok[present]
     token_codes, vocabulary = pd.factorize(pd.Series(flat_tokens, dtype=object).astype(str))
-    raw = _call(_core.negative_terms, "negative_terms", codes, len(labels),
+    raw = _call(_core.satisfaction.negative_terms, "negative_terms", codes, len(labels),
                 negative.astype(np.uint8), offsets, token_codes.astype(np.int32),
                 con[present].astype(np.float64), top_n=int(top_n))
     frames = []
@@ -233,7 +233,7 @@ def satisfaction_alerts(
     as_of_days = _as_of_days(as_of, is_datetime, float(times.max()))
     nps = None if nps_col is None else as_float_array(nps_col, df[nps_col], allow_nan=True)
     raw = _call(
-        _core.satisfaction_alerts, "satisfaction_alerts", customer=codes, group=gcodes, nps=nps,
+        _core.satisfaction.satisfaction_alerts, "satisfaction_alerts", customer=codes, group=gcodes, nps=nps,
         compound=scores["sentiment"].to_numpy(np.float64),
         rating_norm=scores["rating_norm"].to_numpy(np.float64),
         mismatch=scores["mismatch"].to_numpy(np.uint8),
@@ -278,7 +278,7 @@ def touchpoint_trend(
     codes, labels = _group_codes(scores["touchpoint"], "touchpoint")
     times, is_datetime = _time_days(scores["time"], "time")
     as_of_days = _as_of_days(as_of, is_datetime, float(times.max()))
-    raw = _call(_core.period_trend, "touchpoint_trend", codes, len(labels),
+    raw = _call(_core.satisfaction.period_trend, "touchpoint_trend", codes, len(labels),
                 scores["score"].to_numpy(np.float64), times, as_of_days, float(period_days))
     out = pd.DataFrame({k: raw[k] for k in ("current", "previous", "change", "z", "p_value",
                                              "n_current", "n_previous")}, index=labels)
@@ -292,6 +292,6 @@ def touchpoint_trend(
                               as_of_days - period_days)):
             in_period = (times > lo) & (times <= hi)
             masked = np.where(in_period, codes, -1).astype(np.int32)
-            out[name] = _call(_core.nps_grouped, nps_col, values, masked, len(labels),
+            out[name] = _call(_core.satisfaction.nps_grouped, nps_col, values, masked, len(labels),
                               float(confidence), "normal", 2000, 0)["nps"]
     return out

@@ -49,8 +49,8 @@ class Lexicon:
 
     __slots__ = ("_lex",)
 
-    def __init__(self, _lexicon: _core.SentimentLexicon | None = None) -> None:
-        self._lex = _lexicon if _lexicon is not None else _core.SentimentLexicon()
+    def __init__(self, _lexicon: _core.sentiment.SentimentLexicon | None = None) -> None:
+        self._lex = _lexicon if _lexicon is not None else _core.sentiment.SentimentLexicon()
 
     @classmethod
     def vader(cls, *, emoji: bool = True) -> Lexicon:
@@ -59,7 +59,7 @@ class Lexicon:
         Repeated tokens keep their last value, as vaderSentiment's dict does.
         """
         directory = _vader_directory()
-        lex = _core.SentimentLexicon.from_file(os.path.join(directory, "vader_lexicon.txt"))
+        lex = _core.sentiment.SentimentLexicon.from_file(os.path.join(directory, "vader_lexicon.txt"))
         if emoji:
             lex.add_emoji_file(os.path.join(directory, "emoji_utf8_lexicon.txt"))
         return cls(lex)
@@ -68,7 +68,7 @@ class Lexicon:
     def default(cls) -> Lexicon:
         """The embedded lexicon: general sentiment words, emoticons, a small emoji table and
         customer-service language (words and phrases), built by this project."""
-        return cls(_core.SentimentLexicon.embedded())
+        return cls(_core.sentiment.SentimentLexicon.embedded())
 
     @classmethod
     def from_file(
@@ -91,7 +91,7 @@ class Lexicon:
         """
         if format not in ("vader", "afinn"):
             raise ValueError(f"format={format!r}: expected 'vader' or 'afinn'")
-        lex = _core.SentimentLexicon.from_file(os.fspath(path), format, float(scale))
+        lex = _core.sentiment.SentimentLexicon.from_file(os.fspath(path), format, float(scale))
         if emoji_path is not None:
             lex.add_emoji_file(os.fspath(emoji_path))
         return cls(lex)
@@ -101,7 +101,7 @@ class Lexicon:
         cls, valences: Mapping[str, float], emoji: Mapping[str, str] | None = None
     ) -> Lexicon:
         """A lexicon from ``{token: valence}`` (and optionally ``{emoji: description}``)."""
-        lex = _core.SentimentLexicon()
+        lex = _core.sentiment.SentimentLexicon()
         for token, value in valences.items():
             if not isinstance(token, str):
                 raise TypeError(f"lexicon key {token!r} is not a str")
@@ -120,7 +120,7 @@ class Lexicon:
             if not isinstance(other, Lexicon):
                 raise TypeError(f"can only merge Lexicon objects, not {type(other).__name__}")
             out = out.merged(other._lex)
-        return Lexicon(out if others else self._lex.merged(_core.SentimentLexicon()))
+        return Lexicon(out if others else self._lex.merged(_core.sentiment.SentimentLexicon()))
 
     def __or__(self, other: Lexicon) -> Lexicon:
         return self.merge(other)
@@ -215,7 +215,7 @@ class SentimentAnalyzer:
         if not isinstance(lexicon, Lexicon):
             raise TypeError(f"lexicon must be a Lexicon or None, not {type(lexicon).__name__}")
         self._lexicon = lexicon
-        self._analyzer = _core.SentimentAnalyzer(lexicon._lex, bool(corrected))
+        self._analyzer = _core.sentiment.SentimentAnalyzer(lexicon._lex, bool(corrected))
 
     @property
     def corrected(self) -> bool:

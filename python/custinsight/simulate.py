@@ -50,7 +50,7 @@ def simulate(n_customers: int = 10_000, seed: int = 42, *, start: Any = "2025-01
         response_rate, missing_rating_rate, missing_text_rate, mismatch_rate,
         satisfaction_loyalty_link, touchpoint_share, touchpoint_effect, touchpoint_weight
     """
-    config = _core.SimulationConfig()
+    config = _core.simulation.SimulationConfig()
     if isinstance(n_customers, bool) or not isinstance(n_customers, (int, np.integer)):
         raise TypeError(f"n_customers={n_customers!r} must be an integer")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
@@ -64,7 +64,7 @@ def simulate(n_customers: int = 10_000, seed: int = 42, *, start: Any = "2025-01
             setattr(config, name, value)
         except TypeError as err:
             raise TypeError(f"{name}={value!r}: {err}") from None
-    raw = _core.simulate(config)
+    raw = _core.simulation.simulate(config)
     start_ts = pd.Timestamp(start)
     day_ns = 86400 * 10**9
     period_ns = config.period_days * day_ns

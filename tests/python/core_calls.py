@@ -3,7 +3,8 @@
 Loaded only by scripts/asan_subset.py (``-p core_calls``), which uses the record to choose the
 tests that scripts/pytest-asan runs against the sanitized extension. A profile hook sees every
 call of a C function (pybind11 functions and methods are C functions to Python), in every
-thread; the record is written to $CUSTINSIGHT_CORE_CALLS_OUT/<worker>.json.
+thread; a function is named by its submodule (``loyalty.BetaGeoModel.fit``), and the record is
+written to $CUSTINSIGHT_CORE_CALLS_OUT/<worker>.json.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import os
 import sys
 import threading
 import time
-import types
 from pathlib import Path
 
 import pytest
@@ -22,15 +22,24 @@ _calls: set[str] = set()
 _record: dict[str, dict[str, object]] = {}
 
 
+_CORE = "custinsight._core"
+
+
 def _name(function: object) -> str | None:
+    """The function's name under _core: ``set_num_threads`` at the top, ``rfm.rfm_summary_ticks``
+    in a submodule, ``loyalty.BetaGeoModel.fit`` for a method (None outside _core)."""
     module = getattr(function, "__module__", None) or ""
-    if not module.startswith("custinsight._core"):
+    if module != _CORE and not module.startswith(_CORE + "."):
         return None
-    owner = getattr(function, "__self__", None)
+    area = module[len(_CORE) + 1:]
+    prefix = f"{area}." if area else ""
     name = getattr(function, "__name__", "?")
-    if owner is None or isinstance(owner, types.ModuleType):
-        return name
-    return f"{type(owner).__name__}.{name}"
+    # A method's __self__ is the instance; a free function's (and a static method's) is a
+    # module or pybind11's own function record, which says nothing about where it belongs.
+    owner = type(getattr(function, "__self__", None))
+    if getattr(owner, "__module__", "").startswith(_CORE):
+        return f"{prefix}{owner.__name__}.{name}"
+    return prefix + name
 
 
 def _profile(frame, event, arg):  # noqa: ANN001 - the signature sys.setprofile calls

@@ -45,7 +45,7 @@ def test_matches_sklearn_newton_cholesky_100k_by_30(C):
 def test_subsampled_newton_path_matches_sklearn():
     X, y, _ = simulated_logistic(100_000, 30, seed=2)
     coef, intercept = _sklearn_fit(X, y, 0.3)
-    core = _core.fit_logistic(X, y, None, [], C=0.3, subsample_threshold=20_000)
+    core = _core.churn.fit_logistic(X, y, None, [], C=0.3, subsample_threshold=20_000)
     _assert_rel(core.coef_z, coef)
     _assert_rel(core.intercept_z, intercept)
 
@@ -177,7 +177,7 @@ def test_single_class_and_bad_labels():
         ci.ChurnModel().fit(X, y)
     with pytest.raises(TypeError):
         ci.ChurnModel().fit(pd.DataFrame({"a": ["x"] * 100}), np.r_[np.ones(50), np.zeros(50)])
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(ci.NotFittedError, match="ChurnModel is not fitted"):
         ci.ChurnModel().predict_proba(X)
 
 

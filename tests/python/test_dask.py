@@ -256,7 +256,7 @@ def test_scores_with_given_percentiles_need_both():
                   satisfaction_trend=x * np.nan, nps_latest=x * np.nan,
                   complaint=np.zeros(3, np.uint8), config_json=ci.InsightConfig().to_json())
     with pytest.raises(ValueError, match="both"):
-        _core.insight_score_customers(**kwargs, value_percentile=x)
+        _core.insight.score_customers(**kwargs, value_percentile=x)
     with pytest.raises(ValueError, match=r"frequency_percentile\[1\] = nan"):
-        _core.insight_score_customers(**kwargs, value_percentile=x,
+        _core.insight.score_customers(**kwargs, value_percentile=x,
                                       frequency_percentile=np.array([1.0, np.nan, 1.0]))

@@ -67,7 +67,7 @@ def test_generated_ids_round_trip_through_every_reader(tmp_path, ids, as_numbers
     _write_csv(tmp_path / "ct.csv", ["customer_id", "datetime"], [[i, "2024-01-03"] for i in ids])
     lines = []
     for i in ids:
-        canonical = ci._core.insight_integer_ids([i]) is not None
+        canonical = ci._core.insight.integer_ids([i]) is not None
         cid = i if (as_numbers and canonical) else json.dumps(i)
         lines.append('{"customer_id": ' + cid + ', "conversation_id": "c", "role": "agent", '
                      '"time": "2024-01-04"}')

@@ -246,6 +246,26 @@ def test_clv_matches_monthly_sum_of_predictions():
         e0 = bg.predict((i - 1) * 4.345, f, r, T) if i > 1 else 0.0
         expected += spend * (e1 - e0) / 1.02 ** i
     np.testing.assert_allclose(clv, expected, rtol=1e-12)
+    # The transaction model's own CLV from a spend per purchase: the same numbers, with freq as
+    # a unit name or as the number of time units per month.
+    np.testing.assert_array_equal(
+        bg.customer_lifetime_value(f, r, T, spend, time=6, discount_rate=0.02, freq="W"), clv)
+    np.testing.assert_array_equal(
+        bg.customer_lifetime_value(f, r, T, spend, time=6, discount_rate=0.02, freq=4.345), clv)
+    with pytest.raises(TypeError, match="freq"):
+        bg.customer_lifetime_value(f, r, T, spend, freq=None)
+
+
+def test_fit_result_attributes_and_fit_info():
+    bg = ci.BetaGeoModel().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    assert set(bg.fit_info_) == {
+        "log_likelihood", "aic", "bic", "n_customers", "n_rows", "n_patterns", "penalizer_coef",
+        "iterations", "evaluations", "gradient_norm", "converged", "message", "mean_frequency",
+        "mean_recency", "mean_T", "max_T", "repeat_share"}
+    # params_ is a copy: changing it leaves the model as it was.
+    p = bg.params_
+    p["r"] = 9.0
+    assert bg.params_["r"] == 0.243
 
 
 @pytest.mark.shared_data

@@ -162,7 +162,7 @@ def predict_loyalty(model: _TransactionModel, summary: dd.DataFrame,
     the horizon), as the model's methods of those names give them.
     """
     check_frame("summary", summary)
-    model._require_fitted()
+    model.params_  # noqa: B018 - NotFittedError here, before any task is built
     meta = _predict(summary._meta, model, None if horizon is None else float(horizon))
     delayed_model = _delayed(lean(model))
     return summary.map_partitions(_predict, delayed_model,

@@ -39,7 +39,7 @@ def survival_probability(model_name: str, params: pd.Series, frequency: np.ndarr
     """
     keys = ("r", "alpha", "s", "beta") if model_name == "pareto_nbd" else ("r", "alpha", "a", "b")
     theta = np.array([float(params[k]) for k in keys])
-    return _core.insight_survival_probability(model_name, theta,
+    return _core.insight.survival_probability(model_name, theta,
                                               np.asarray(frequency, np.float64),
                                               np.asarray(T, np.float64), float(horizon))
 
@@ -154,7 +154,7 @@ class CustomerInsight(InsightEngine):
         f = table["frequency"].to_numpy()
         fitted = fit_models(cfg, f, table["recency"], table["T"], None, f,
                             table["monetary_value"], None,
-                            _core.insight_population_mean_spend(
+                            _core.insight.population_mean_spend(
                                 tx[amount].to_numpy(np.float64)))
         self.model_name_, self.model_, self.bics_ = fitted.model_name, fitted.model, fitted.bics
         self.spend_model_ = fitted.spend_model

@@ -61,12 +61,12 @@ def fit_models(cfg: InsightConfig, frequency: Any, recency: Any, T: Any,
     """Choose the loyalty model and fit the spend model (one row per customer with weights
     None, or pattern counts with their customers as weights)."""
     w = None if weights is None else _f64(weights)
-    choice = _core.insight_choose_loyalty_model(_f64(frequency), _f64(recency), _f64(T), w,
+    choice = _core.insight.choose_loyalty_model(_f64(frequency), _f64(recency), _f64(T), w,
                                                 cfg.to_json())
     model = MODELS[choice.model].from_json(choice.model_json)
     model.penalizer_coef = float(choice.penalizer)
     sw = None if spend_weights is None else _f64(spend_weights)
-    spend = _core.insight_choose_spend_model(_f64(spend_frequency), _f64(spend_value), sw,
+    spend = _core.insight.choose_spend_model(_f64(spend_frequency), _f64(spend_value), sw,
                                              float(population_mean), cfg.to_json())
     spend_model = None
     if spend.fitted:
@@ -79,7 +79,7 @@ def fit_models(cfg: InsightConfig, frequency: Any, recency: Any, T: Any,
 def add_model_columns(table: pd.DataFrame, fitted: FittedModels, cfg: InsightConfig) -> None:
     """Add p_alive, expected_purchases, clv, churn_risk and no_purchase_risk to a table with
     the RFM columns."""
-    cols = _core.insight_model_columns(
+    cols = _core.insight.model_columns(
         fitted.model_name, _f64(fitted.model.params_.to_numpy()), fitted.spend_params,
         fitted.population_mean, _f64(table["frequency"]), _f64(table["recency"]),
         _f64(table["T"]), _f64(table["monetary_value"]), cfg.to_json())
@@ -140,7 +140,7 @@ def add_feedback(table: pd.DataFrame, feedback: pd.DataFrame | None, end: pd.Tim
     time_ns = np.zeros(0, np.int64)
     if fb is not None:
         time_ns = fb[dt].to_numpy().astype("datetime64[ns]").view(np.int64)
-    cols = _core.insight_feedback_columns(
+    cols = _core.insight.feedback_columns(
         rows, time_ns, response("score"), response("weight"), response("rating_norm"),
         response("sentiment") if "text" in present else None, nps,
         response("negative", np.uint8), response("mismatch", np.uint8), n,
@@ -174,7 +174,7 @@ def add_scores(table: pd.DataFrame, cfg: InsightConfig, value_percentile: Any = 
     optional = {c: _f64(table[c]) for c in ("outbound_30d", "days_since_complaint",
                                             "support_quality") if c in table.columns}
     given = value_percentile is not None
-    raw = _core.insight_score_customers(
+    raw = _core.insight.score_customers(
         frequency=_f64(table["frequency"]), recency=_f64(table["recency"]), T=_f64(table["T"]),
         p_alive=_f64(table["p_alive"]), churn_risk=_f64(table["churn_risk"]),
         no_purchase_risk=_f64(table["no_purchase_risk"]), clv=_f64(table["clv"]),

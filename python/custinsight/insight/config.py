@@ -142,7 +142,9 @@ class InsightConfig:
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
                 raise ValueError(f"{name}={v!r}: must be finite and non-negative")
-        from .._core import RATING_SCALES
+        from .. import _core
+
+        RATING_SCALES = _core.satisfaction.RATING_SCALES
 
         scale = self.rating_scale
         if isinstance(scale, str):

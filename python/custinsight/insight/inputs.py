@@ -60,7 +60,7 @@ def count_unmatched(table: pd.DataFrame, end: pd.Timestamp,
         rows = match_ids(table.index, ids, cid)
         times = _dates(df, dt)
         codes, uniques = pd.factorize(ids)
-        report = _core.insight_join_report(name, codes.astype(np.int64), rows, times, end_ns)
+        report = _core.insight.join_report(name, codes.astype(np.int64), rows, times, end_ns)
         out[name] = {"rows": int(report["rows"]), "unmatched": int(report["unmatched"]),
                      "first": [str(uniques[int(c)]) for c in report["first_unmatched"]]}
     return out
@@ -72,7 +72,7 @@ def check_unmatched(counts: dict[str, dict[str, Any]]) -> dict[str, Any]:
     custinsight-score). Returns per input the counts and a note ("" when all matched)."""
     out: dict[str, Any] = {}
     for name, c in counts.items():
-        note = _core.insight_check_join(name, c["rows"], c["unmatched"], c["first"])
+        note = _core.insight.check_join(name, c["rows"], c["unmatched"], c["first"])
         out[name] = {"rows": c["rows"], "unmatched": c["unmatched"], "note": note}
     return out
 
@@ -151,7 +151,7 @@ def add_contacts(table: pd.DataFrame, contacts: pd.DataFrame, end: pd.Timestamp,
     complaint = (_flags(contacts[complaint_col], complaint_col)
                  if complaint_col is not None and complaint_col in contacts.columns else None)
     rows = _rows(table, contacts, customer_id_col)
-    raw = _core.insight_summarise_contacts(
+    raw = _core.insight.summarise_contacts(
         rows, _dates(contacts, datetime_col), direction, complaint, len(table),
         int(end.as_unit("ns").value), cfg.to_json())
     table["outbound_30d"] = raw["outbound_30d"]
@@ -191,7 +191,7 @@ def add_support(table: pd.DataFrame, transcripts: pd.DataFrame, end: pd.Timestam
                 # Said without the text: customer texts never go into messages whole.
                 raise ValueError(f"{text_col}[{i}]: not valid UTF-8 text (a lone surrogate at "
                                  f"character {err.start})") from None
-    raw = _core.insight_summarise_support(
+    raw = _core.insight.summarise_support(
         _rows(table, transcripts, customer_id_col), codes.astype(np.int32), len(uniques),
         _roles(transcripts[role_col].reset_index(drop=True), role_col),
         _dates(transcripts, time_col), [t if isinstance(t, str) else "" for t in texts],

@@ -156,7 +156,7 @@ def _text_ids(p: str, csv_: _Csv, col: str) -> list[str]:
 def _typed_ids(ids: list[str]) -> pd.Series:
     """Ids of one file: int64 when every one is a canonical integer (custinsight-score's rule,
     include/custinsight/insight/ids.hpp), else the text as written."""
-    ints = _core.insight_integer_ids(ids)
+    ints = _core.insight.integer_ids(ids)
     return pd.Series(ints if ints is not None else np.asarray(ids, dtype=object),
                      dtype=np.int64 if ints is not None else "string")
 
@@ -190,10 +190,10 @@ def _parse_dates(p: str, csv_: _Csv, col: str, *, allow_empty: bool = False,
                          "date")
     filled = [c if c else "1970-01-01" for c in cells]
     if fmt is None:
-        parsed = _core.insight_parse_datetimes(filled)
+        parsed = _core.insight.parse_datetimes(filled)
         bad = int(parsed["bad"])
         if bad >= 0:
-            why = (f"is out of range ({_core.INSIGHT_DATE_RANGE})" if parsed["out_of_range"]
+            why = (f"is out of range ({_core.insight.DATE_RANGE})" if parsed["out_of_range"]
                    else "is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS, optionally "
                         "with Z or an offset such as +02:00)")
             raise ValueError(f"{p}: line {_line(csv_.lines, bad)}: column {col!r}: "
@@ -207,7 +207,7 @@ def _parse_dates(p: str, csv_: _Csv, col: str, *, allow_empty: bool = False,
             i = int(np.flatnonzero(bad_mask)[0])
             raise ValueError(f"{p}: line {_line(csv_.lines, i)}: column {col!r}: "
                              f"{show_value(cells[i])} is not a date in the format {fmt!r} (or is "
-                             f"out of range: {_core.INSIGHT_DATE_RANGE})")
+                             f"out of range: {_core.insight.DATE_RANGE})")
         ns = np.asarray(out.dt.tz_convert(None).dt.as_unit("ns").to_numpy().view(np.int64))
     values = ns.view("datetime64[ns]").copy()
     values[empty] = np.datetime64("NaT")

@@ -13,11 +13,11 @@ from .config import InsightConfig
 __all__ = ["SEGMENTS", "ACTIONS", "DRIVERS", "segment_rules", "action_rules"]
 
 #: Segments in the order their rules are tried (first match wins).
-SEGMENTS: tuple[str, ...] = tuple(_core.INSIGHT_SEGMENTS)
+SEGMENTS: tuple[str, ...] = tuple(_core.insight.SEGMENTS)
 #: Actions in the order their rules are tried.
-ACTIONS: tuple[str, ...] = tuple(_core.INSIGHT_ACTIONS)
+ACTIONS: tuple[str, ...] = tuple(_core.insight.ACTIONS)
 #: Driver kinds, in the order ties are broken.
-DRIVERS: tuple[str, ...] = tuple(_core.INSIGHT_DRIVERS)
+DRIVERS: tuple[str, ...] = tuple(_core.insight.DRIVERS)
 
 
 def segment_rules(config: InsightConfig | None = None) -> dict[str, str]:

@@ -1,27 +1,18 @@
-// Bindings for include/custinsight/simulate.hpp.
+// Bindings for include/custinsight/simulation/ (customer bases and support transcripts).
 
-#include "pybind11.hpp"
+#include "bindings.hpp"
 
+#include "custinsight/simulation/conversations.hpp"
 #include "custinsight/simulation/customers.hpp"
 
 namespace custinsight::bindings {
 namespace {
 
-template <class T>
-py::array_t<T> take(std::vector<T>&& v) {
-  return to_numpy(v);
-}
-
 py::dict simulate_impl(const SimulationConfig& config) {
-  absl::StatusOr<SimulatedData> result;
-  {
-    py::gil_scoped_release release;
-    result = simulate(config);
-  }
-  SimulatedData data = value_or_throw(std::move(result));
+  SimulatedData data = released([&] { return simulate(config); });
   SimulatedCustomers& c = data.customers;
   py::dict customers;
-  customers["customer_id"] = take(std::move(c.customer_id));
+  customers["customer_id"] = to_numpy(c.customer_id);
   customers["birth"] = py::cast(std::move(c.birth));
   customers["lambda"] = py::cast(std::move(c.lambda));
   customers["dropout"] = py::cast(std::move(c.dropout));
@@ -30,23 +21,23 @@ py::dict simulate_impl(const SimulationConfig& config) {
   customers["touchpoint_satisfaction"] = py::cast(std::move(c.touchpoint_satisfaction));
   customers["likelihood_to_recommend"] = py::cast(std::move(c.likelihood_to_recommend));
   customers["death"] = py::cast(std::move(c.death));
-  customers["alive"] = take(std::move(c.alive));
+  customers["alive"] = to_numpy(c.alive);
   customers["frequency"] = py::cast(std::move(c.frequency));
   customers["recency"] = py::cast(std::move(c.recency));
   customers["T"] = py::cast(std::move(c.T));
 
   py::dict transactions;
-  transactions["customer_id"] = take(std::move(data.transactions.customer_id));
-  transactions["time"] = take(std::move(data.transactions.time));
-  transactions["amount"] = take(std::move(data.transactions.amount));
+  transactions["customer_id"] = to_numpy(data.transactions.customer_id);
+  transactions["time"] = to_numpy(data.transactions.time);
+  transactions["amount"] = to_numpy(data.transactions.amount);
 
   SimulatedResponses& r = data.responses;
   py::dict responses;
-  responses["customer_id"] = take(std::move(r.customer_id));
-  responses["time"] = take(std::move(r.time));
-  responses["touchpoint"] = take(std::move(r.touchpoint));
-  responses["csat"] = take(std::move(r.csat));
-  responses["nps"] = take(std::move(r.nps));
+  responses["customer_id"] = to_numpy(r.customer_id);
+  responses["time"] = to_numpy(r.time);
+  responses["touchpoint"] = to_numpy(r.touchpoint);
+  responses["csat"] = to_numpy(r.csat);
+  responses["nps"] = to_numpy(r.nps);
   responses["text"] = py::cast(std::move(r.text));
 
   py::dict out;
@@ -56,9 +47,27 @@ py::dict simulate_impl(const SimulationConfig& config) {
   return out;
 }
 
+py::dict simulate_conversations_impl(std::int64_t n_conversations, std::uint64_t seed,
+                                     std::int32_t n_agents, double bad_agent_share,
+                                     double bad_rate_good_agent, double bad_rate_bad_agent) {
+  const ConversationSimConfig c{n_conversations, seed, n_agents, bad_agent_share,
+                                bad_rate_good_agent, bad_rate_bad_agent};
+  SimulatedConversations s = released([&] { return simulate_conversations(c); });
+  py::dict d;
+  d["conversation_id"] = to_numpy(s.conversation_id);
+  d["role"] = to_numpy(s.role);
+  d["time"] = to_numpy(s.time);
+  d["text"] = py::cast(std::move(s.text));
+  d["tone"] = to_numpy(s.tone);
+  d["agent"] = to_numpy(s.agent);
+  d["good"] = to_numpy(s.good);
+  d["agent_is_bad"] = to_numpy(s.agent_is_bad);
+  return d;
+}
+
 }  // namespace
 
-void register_simulate(py::module_& m) {
+void register_simulation(py::module_& m) {
   py::class_<SimulationConfig>(m, "SimulationConfig",
                                "Settings of a simulated customer base (times in periods).")
       .def(py::init<>())
@@ -83,10 +92,12 @@ void register_simulate(py::module_& m) {
       .def_readwrite("touchpoint_effect", &SimulationConfig::touchpoint_effect)
       .def_readwrite("touchpoint_weight", &SimulationConfig::touchpoint_weight);
 
-  m.attr("TOUCHPOINTS") = py::cast(std::vector<std::string>(kTouchpointNames.begin(),
-                                                            kTouchpointNames.end()));
   m.def("simulate", &simulate_impl, "config"_a,
         R"doc(Simulate a customer base; returns dicts of arrays: customers, transactions, responses.)doc");
+  m.def("simulate_conversations", &simulate_conversations_impl, "n_conversations"_a = 2000,
+        "seed"_a = 11, "n_agents"_a = 20, "bad_agent_share"_a = 0.3,
+        "bad_rate_good_agent"_a = 0.15, "bad_rate_bad_agent"_a = 0.7,
+        R"doc(Seeded support transcripts with good/bad labels (see simulate_conversations.hpp).)doc");
 }
 
 }  // namespace custinsight::bindings
