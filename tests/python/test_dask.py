@@ -260,3 +260,22 @@ def test_scores_with_given_percentiles_need_both():
     with pytest.raises(ValueError, match=r"frequency_percentile\[1\] = nan"):
         _core.insight.score_customers(**kwargs, value_percentile=x,
                                       frequency_percentile=np.array([1.0, np.nan, 1.0]))
+
+
+def test_unmatched_rows_are_counted_and_refused_as_on_one_machine(client, sim, log, caplog):
+    # Feedback rows of customers without purchases: counted (Dask keeps the one-machine
+    # table's attrs in attrs_) and, above half the rows, refused with the same error.
+    fb = sim.responses.copy()
+    stray = fb.sample(40, random_state=1).assign(customer_id=lambda d: d["customer_id"] + 10**6)
+    some = pd.concat([fb, stray], ignore_index=True)
+    expected = ci.CustomerInsight().score(log, some)
+    ins = cd.CustomerInsight()
+    ins.score(by_time(log, 4), by_time(some, 3), npartitions=3)
+    assert ins.attrs_["unmatched"] == expected.attrs["unmatched"]
+    assert 30 < ins.attrs_["unmatched"]["feedback"]["unmatched"] <= 40  # those up to as_of
+    assert ins.attrs_["unmatched_notes"] == expected.attrs["unmatched_notes"]
+    most = fb.assign(customer_id=fb["customer_id"] + 10**6)
+    with pytest.raises(ValueError, match=r"feedback: \d+ of \d+ rows up to as_of \(more than 50%\)"):
+        ci.CustomerInsight().score(log, most)
+    with pytest.raises(ValueError, match=r"feedback: \d+ of \d+ rows up to as_of \(more than 50%\)"):
+        cd.CustomerInsight().score(by_time(log, 4), by_time(most, 3), npartitions=3)

@@ -137,6 +137,10 @@ def test_bad_contact_and_transcript_files(files, tmp_path, name, text, message):
      "tx.csv: line 3: column 'datetime': '2024-13-45' is not a date"),
     ("customer_id,datetime,amount\n1,2024-01-01,3\n2,2024-01-02,abc\n",
      "tx.csv: line 3: column 'amount': 'abc' is not a number"),
+    # A lone CR: a line break to Python's csv module, data to a byte reader; both refuse it
+    # (inside quotes it is data to both, see test_a_carriage_return_inside_quotes_is_data).
+    ("customer_id,datetime,amount\n1,2024-01-01,3\r2,2024-01-02,4\n",
+     "tx.csv: line 2: a carriage return without a line feed"),
 ])
 def test_bad_input_exits_2(tmp_path, text, message):
     program = _program()
@@ -194,3 +198,17 @@ def test_both_programs_take_the_column_options_of_the_schema(files, tmp_path):
                            str(tmp_path / "x.csv"), "--amount-column", "amount"],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2 and "unknown argument --amount-column" in done.stderr
+
+
+def test_a_carriage_return_inside_quotes_is_data(files, tmp_path):
+    program = _program()
+    data, d = files
+    first = data.transactions["customer_id"].iloc[:2].tolist()
+    fb = tmp_path / "fb.csv"
+    fb.write_bytes(b'customer_id,datetime,csat,text\n%d,2026-01-02,4,"good\rservice"\n'
+                   b'%d,2026-01-02,2,"slow\r\nand rude"\n' % tuple(first))
+    done = subprocess.run([program, "--transactions", str(d / "tx.csv"), "--feedback", str(fb),
+                           "--out", str(tmp_path / "c.csv")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert ci.read_feedback(fb)["text"].tolist() == ["good\rservice", "slow\r\nand rude"]

@@ -119,6 +119,13 @@ inline absl::Status split_records(const std::string& file, std::string_view text
       field_started = false;
     } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
       // CRLF: the '\n' ends the record
+    } else if (c == '\r') {
+      // A lone CR (old Mac line ends) would be a line break to some readers and data to
+      // others: refused, so that every reader sees the same records.
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: line %d: a carriage return without a line feed; save the file with LF or CRLF "
+          "line ends",
+          file, line));
     } else if (c == '\n') {
       end_record();
       ++line;

@@ -8,6 +8,7 @@ import glob
 import io
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -47,6 +48,19 @@ def _decode(path: Path) -> str:
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         raise ValueError(f"{path}: line {line}: not UTF-8 text") from None
+
+
+def _check_lone_cr(path: Path, text: str) -> None:
+    """A carriage return without a line feed outside quotes is an error naming its line, as in
+    custinsight-score (the csv module would take it as a line break; inside quotes it is
+    data). Quotes come in pairs ("" included), so an even count before it means outside."""
+    quotes, seen = 0, 0
+    for match in re.finditer(r"\r(?!\n)", text):
+        pos = match.start()
+        quotes, seen = quotes + text.count('"', seen, pos), pos
+        if quotes % 2 == 0:
+            raise ValueError(f"{path}: line {text.count(chr(10), 0, pos) + 1}: a carriage return "
+                             "without a line feed; save the file with LF or CRLF line ends")
 
 
 def _records(path: Path, text: str) -> tuple[list[list[str]], list[int]]:
@@ -115,6 +129,7 @@ def _read(path: str | os.PathLike[str], required: dict[str, str], optional: dict
     if not p.exists():
         raise ValueError(f"{p}: no such file")
     text = _decode(p)
+    _check_lone_cr(p, text)
     records, lines = _records(p, text)
     _check_nul(p, text, records, lines)
     if not records:

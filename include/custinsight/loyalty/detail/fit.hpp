@@ -263,7 +263,10 @@ absl::StatusOr<FitResult> fit_patterns(const Model& model, const Patterns& p,
         "try other initial_params or a penalizer_coef > 0",
         Model::kModelName, opt.message, out.gradient_norm, opt.iterations));
   }
-  CUSTINSIGHT_RETURN_IF_ERROR(check_not_flat<Model>(objective, opt, out.params, p.total_weight));
+  // With a penalty the estimate is shrunk on purpose (where the likelihood alone is flat, the
+  // penalty decides), so only unpenalised fits are checked.
+  if (options.penalizer_coef == 0.0)
+    CUSTINSIGHT_RETURN_IF_ERROR(check_not_flat<Model>(objective, opt, out.params, p.total_weight));
   // Covariance of the log-parameters is inv(H) / W for the mean objective; the delta method
   // turns it into the covariance of the parameters.
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(opt.hessian);
