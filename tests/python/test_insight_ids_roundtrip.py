@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import custinsight as ci
 from custinsight.__main__ import main
 from custinsight._validate import as_time_array
-from test_insight_ids_time import _BASE, _BASE_IDS, _program
+from insight_programs import _BASE, _BASE_IDS, _program
 
 _ASCII_WS = " \t\n\v\f\r"
 _SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
