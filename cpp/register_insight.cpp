@@ -17,16 +17,10 @@
 namespace custinsight::bindings {
 namespace {
 
-using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
-using Flags = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>;
-using Int64s = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
-using Int32s = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
-
-template <class T, int Flags>
-std::span<const T> view(const py::array_t<T, Flags>& a, const char* name) {
-  if (a.ndim() != 1) throw py::value_error(std::string(name) + " must be one-dimensional");
-  return {a.data(), static_cast<std::size_t>(a.size())};
-}
+using Doubles = Array<double>;
+using Flags = Array<std::uint8_t>;
+using Int64s = Array<std::int64_t>;
+using Int32s = Array<std::int32_t>;
 
 insight::ModelKind model_kind(const std::string& name) {
   if (name == "beta_geo") return insight::ModelKind::kBetaGeo;
@@ -35,51 +29,44 @@ insight::ModelKind model_kind(const std::string& name) {
   throw py::value_error("model = '" + name + "': must be beta_geo, modified_beta_geo or pareto_nbd");
 }
 
-py::array_t<double> survival(const std::string& model, const Array& params, const Array& frequency,
-                             const Array& T, double horizon) {
+py::array_t<double> survival(const std::string& model, const Doubles& params, const Doubles& frequency,
+                             const Doubles& T, double horizon) {
   const auto kind = model_kind(model);
-  absl::StatusOr<std::vector<double>> r;
-  {
-    py::gil_scoped_release release;
-    r = insight::survival_probability(kind, view(params, "params"), view(frequency, "frequency"), view(T, "T"),
-                                      horizon);
-  }
-  return to_numpy(value_or_throw(std::move(r)));
+  const auto p = span_of(params, "params"), f = span_of(frequency, "frequency"),
+             t = span_of(T, "T");
+  return to_numpy(
+      released([&] { return insight::survival_probability(kind, p, f, t, horizon); }));
 }
 
-py::dict score(const Array& frequency, const Array& recency, const Array& T, const Array& p_alive,
-               const Array& churn_risk, const Array& no_purchase_risk, const Array& clv, const Array& satisfaction,
-               const Array& satisfaction_trend, const Array& nps_latest, const Flags& complaint,
-               const std::string& config_json, const std::optional<Array>& outbound_30d,
-               const std::optional<Array>& days_since_complaint,
-               const std::optional<Array>& support_quality,
-               const std::optional<Array>& value_percentile,
-               const std::optional<Array>& frequency_percentile) {
+py::dict score(const Doubles& frequency, const Doubles& recency, const Doubles& T, const Doubles& p_alive,
+               const Doubles& churn_risk, const Doubles& no_purchase_risk, const Doubles& clv, const Doubles& satisfaction,
+               const Doubles& satisfaction_trend, const Doubles& nps_latest, const Flags& complaint,
+               const std::string& config_json, const OptionalArray<double>& outbound_30d,
+               const OptionalArray<double>& days_since_complaint,
+               const OptionalArray<double>& support_quality,
+               const OptionalArray<double>& value_percentile,
+               const OptionalArray<double>& frequency_percentile) {
   if (value_percentile.has_value() != frequency_percentile.has_value())
     throw py::value_error("give both value_percentile and frequency_percentile, or neither");
   const auto config = value_or_throw(insight::config_from_json(config_json));
-  insight::ScoringInput in{view(frequency, "frequency"), view(recency, "recency"),   view(T, "T"),
-                           view(p_alive, "p_alive"),   view(churn_risk, "churn_risk"),
-                           view(no_purchase_risk, "no_purchase_risk"), view(clv, "clv"),
-                           view(satisfaction, "satisfaction"), view(satisfaction_trend, "satisfaction_trend"),
-                           view(nps_latest, "nps_latest"), view(complaint, "complaint"),
+  insight::ScoringInput in{span_of(frequency, "frequency"), span_of(recency, "recency"),   span_of(T, "T"),
+                           span_of(p_alive, "p_alive"),   span_of(churn_risk, "churn_risk"),
+                           span_of(no_purchase_risk, "no_purchase_risk"), span_of(clv, "clv"),
+                           span_of(satisfaction, "satisfaction"), span_of(satisfaction_trend, "satisfaction_trend"),
+                           span_of(nps_latest, "nps_latest"), span_of(complaint, "complaint"),
                            {}, {}, {}};
-  if (outbound_30d) in.outbound_30d = view(*outbound_30d, "outbound_30d");
-  if (days_since_complaint) in.days_since_complaint = view(*days_since_complaint, "days_since_complaint");
-  if (support_quality) in.support_quality = view(*support_quality, "support_quality");
-  absl::StatusOr<insight::ScoringOutput> r;
-  {
-    py::gil_scoped_release release;
-    if (value_percentile) {
-      const auto v = view(*value_percentile, "value_percentile");
-      const auto f = view(*frequency_percentile, "frequency_percentile");
-      r = insight::score_customers(in, config, std::vector<double>(v.begin(), v.end()),
-                                   std::vector<double>(f.begin(), f.end()));
-    } else {
-      r = insight::score_customers(in, config);
-    }
+  if (outbound_30d) in.outbound_30d = span_of(*outbound_30d, "outbound_30d");
+  if (days_since_complaint) in.days_since_complaint = span_of(*days_since_complaint, "days_since_complaint");
+  if (support_quality) in.support_quality = span_of(*support_quality, "support_quality");
+  std::vector<double> value, frequency_rank;
+  if (value_percentile) {
+    value = to_vector(*value_percentile, "value_percentile");
+    frequency_rank = to_vector(*frequency_percentile, "frequency_percentile");
   }
-  auto out = value_or_throw(std::move(r));
+  auto out = released([&] {
+    return value_percentile ? insight::score_customers(in, config, value, frequency_rank)
+                            : insight::score_customers(in, config);
+  });
   py::dict d;
   d["value_percentile"] = to_numpy(out.value_percentile);
   d["frequency_percentile"] = to_numpy(out.frequency_percentile);
@@ -95,21 +82,19 @@ py::dict score(const Array& frequency, const Array& recency, const Array& T, con
   return d;
 }
 
-py::dict contacts(const Int64s& row, const Int64s& time_ns, const std::optional<Flags>& outbound,
-                  const std::optional<Flags>& complaint, std::size_t n_rows, std::int64_t as_of_ns,
+py::dict contacts(const Int64s& row, const Int64s& time_ns, const OptionalArray<std::uint8_t>& outbound,
+                  const OptionalArray<std::uint8_t>& complaint, std::size_t n_rows, std::int64_t as_of_ns,
                   const std::string& config_json) {
   const auto config = value_or_throw(insight::config_from_json(config_json));
   std::vector<std::uint8_t> open(n_rows, 0);
   std::span<const std::uint8_t> out_flags, complaint_flags;
-  if (outbound) out_flags = view(*outbound, "outbound");
-  if (complaint) complaint_flags = view(*complaint, "complaint");
-  absl::StatusOr<insight::ContactColumns> r;
-  {
-    py::gil_scoped_release release;
-    r = insight::summarise_contacts(view(row, "row"), view(time_ns, "time"), out_flags,
-                                    complaint_flags, n_rows, as_of_ns, config, open);
-  }
-  auto out = value_or_throw(std::move(r));
+  if (outbound) out_flags = span_of(*outbound, "outbound");
+  if (complaint) complaint_flags = span_of(*complaint, "complaint");
+  const auto rows = span_of(row, "row"), times = span_of(time_ns, "time");
+  auto out = released([&] {
+    return insight::summarise_contacts(rows, times, out_flags, complaint_flags, n_rows, as_of_ns,
+                                       config, open);
+  });
   py::dict d;
   d["outbound_30d"] = to_numpy(out.outbound_30d);
   d["days_since_complaint"] = to_numpy(out.days_since_complaint);
@@ -123,14 +108,13 @@ py::dict support(const Int64s& row, const Int32s& conversation, std::int32_t n_c
   const auto config = value_or_throw(insight::config_from_json(config_json));
   std::vector<std::uint8_t> open(n_rows, 0);
   const std::vector<std::string_view> views(text.begin(), text.end());
-  absl::StatusOr<insight::SupportColumns> r;
-  {
-    py::gil_scoped_release release;
-    r = insight::summarise_support(view(row, "row"), view(conversation, "conversation"),
-                                   n_conversations, view(role, "role"), view(time_ns, "time"),
-                                   views, n_rows, as_of_ns, config, open);
-  }
-  auto out = value_or_throw(std::move(r));
+  const auto rows = span_of(row, "row"), times = span_of(time_ns, "time");
+  const auto conversations = span_of(conversation, "conversation");
+  const auto roles = span_of(role, "role");
+  auto out = released([&] {
+    return insight::summarise_support(rows, conversations, n_conversations, roles, times, views,
+                                      n_rows, as_of_ns, config, open);
+  });
   py::dict d;
   d["n_conversations"] = to_numpy(out.n_conversations);
   d["support_quality"] = to_numpy(out.support_quality);
@@ -167,7 +151,7 @@ py::dict parse_datetimes(const std::vector<std::string>& cells) {
 
 py::dict join_report(const std::string& input, const Int64s& ids, const Int64s& rows,
                      const Int64s& time_ns, std::int64_t as_of_ns) {
-  const auto i = view(ids, "ids"), r = view(rows, "rows"), t = view(time_ns, "time_ns");
+  const auto i = span_of(ids, "ids"), r = span_of(rows, "rows"), t = span_of(time_ns, "time_ns");
   if (i.size() != r.size() || t.size() != r.size())
     throw py::value_error("ids, rows and time_ns must have the same length");
   const auto rep = insight::join_report(input, i, r, t, as_of_ns);
@@ -191,8 +175,8 @@ std::string check_join(const std::string& input, std::int64_t rows, std::int64_t
   return insight::join_note(rep);
 }
 
-double population_spend(const Array& amount) {
-  return insight::population_mean_spend(view(amount, "amount"));
+double population_spend(const Doubles& amount) {
+  return insight::population_mean_spend(span_of(amount, "amount"));
 }
 
 }  // namespace
